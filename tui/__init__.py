@@ -1,0 +1,3 @@
+"""dalal: a terminal stock screener."""
+
+__version__ = "0.1.0"

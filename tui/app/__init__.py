@@ -1,0 +1,1 @@
+"""dalal app package."""

@@ -1,0 +1,1 @@
+"""dalal demo package."""

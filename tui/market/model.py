@@ -1,0 +1,232 @@
+"""The market data model: one MarketData value, its as-of cut, and the dense price panel.
+
+Every source (demo, folder, live) produces a `MarketData`. Frames are long and tidy; dates are
+`datetime64[ns]` at midnight (naive, meaning the exchange's local date). The analytics first cut
+the value to what was known at an as-of session's close (`cut`), then build a `Panel`: dense
+(sessions × symbols) float arrays on the market calendar, which every vectorised computation uses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+STOCK_COLUMNS = ("symbol", "name", "sector", "industry", "mcap_class")
+STOCK_OPTIONAL = ("exchange", "isin", "bse_code", "market_cap_cr", "status")
+PRICE_COLUMNS = ("symbol", "date", "open", "high", "low", "close", "volume")
+INDEX_COLUMNS = ("index", "date", "open", "high", "low", "close")
+RESULT_COLUMNS = (
+    "symbol", "period_end", "filed_on", "sales", "other_income", "expenses", "pbdit",
+    "interest", "depreciation", "pbt", "tax", "pat", "eps",
+)  # fmt: skip
+RESULT_OPTIONAL = ("basis",)
+ANNUAL_COLUMNS = (
+    "symbol", "year_end", "filed_on", "sales", "ebit", "depreciation", "interest", "pbt", "tax",
+    "pat", "eps", "equity", "borrowings", "cash", "cfo",
+)  # fmt: skip
+ANNUAL_OPTIONAL = ("promoter_pledge_pct", "shares_cr", "dps", "roa_pct", "gnpa_pct", "car_pct")
+BALANCE_COLUMNS = ("symbol", "period_end", "filed_on", "borrowings", "equity", "receivables", "cash")
+CALENDAR_COLUMNS = ("symbol", "date", "purpose")
+CALENDAR_OPTIONAL = ("announced_on",)
+
+
+@dataclass(frozen=True)
+class MarketMeta:
+    """market.toml: the market's name, snapshot date, segments and benchmarks."""
+
+    name: str
+    as_of: dt.date
+    currency: str = "INR"
+    timezone: str = "Asia/Kolkata"
+    fiscal_year_start_month: int = 4
+    benchmarks: tuple[str, ...] = ()
+    segments: dict[str, str] = field(default_factory=dict)
+
+
+def empty_frame(columns: tuple[str, ...], dates: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Return an empty frame with the given columns (date columns typed as datetimes)."""
+    frame = pd.DataFrame({c: pd.Series(dtype="float64") for c in columns})
+    for c in columns:
+        if c in dates:
+            frame[c] = pd.Series(dtype="datetime64[ns]")
+        elif c in ("symbol", "index", "purpose", "basis"):
+            frame[c] = pd.Series(dtype="object")
+    return frame
+
+
+@dataclass(frozen=True)
+class MarketData:
+    """Everything the analytics need, as loaded from one source.
+
+    Attributes:
+        meta: market.toml.
+        stocks: one row per symbol (index = symbol) with name, sector, industry, mcap_class
+            and the optional exchange, isin, bse_code, market_cap_cr, status.
+        prices: symbol, date, open, high, low, close, volume; sorted by (symbol, date).
+        indices: index, date, open, high, low, close; sorted by (index, date).
+        results: quarterly results (₹ crore), possibly empty.
+        annual: yearly fundamentals, possibly empty.
+        balance: half-yearly balance-sheet items, possibly empty.
+        calendar: board meetings, possibly empty.
+        source: what served the data (demo, folder, nse, ...).
+        stale: True when cached data is shown before a refresh.
+    """
+
+    meta: MarketMeta
+    stocks: pd.DataFrame
+    prices: pd.DataFrame
+    indices: pd.DataFrame
+    results: pd.DataFrame = field(
+        default_factory=lambda: empty_frame(RESULT_COLUMNS, ("period_end", "filed_on"))
+    )
+    annual: pd.DataFrame = field(
+        default_factory=lambda: empty_frame(ANNUAL_COLUMNS, ("year_end", "filed_on"))
+    )
+    balance: pd.DataFrame = field(
+        default_factory=lambda: empty_frame(BALANCE_COLUMNS, ("period_end", "filed_on"))
+    )
+    calendar: pd.DataFrame = field(default_factory=lambda: empty_frame(CALENDAR_COLUMNS, ("date",)))
+    source: str = "folder"
+    stale: bool = False
+
+    @cached_property
+    def sessions(self) -> pd.DatetimeIndex:
+        """The market calendar: the union of the dates in indices.csv, ascending."""
+        return pd.DatetimeIndex(np.unique(self.indices["date"].to_numpy()))
+
+    def resolve(self, as_of: dt.date | pd.Timestamp | str | None = None) -> pd.Timestamp:
+        """Resolve an as-of date to a session: itself, or the session before it.
+
+        Args:
+            as_of: the requested date; None means market.toml's as_of.
+
+        Raises:
+            ValueError: when no session is on or before the date.
+        """
+        wanted = pd.Timestamp(self.meta.as_of if as_of is None else as_of).normalize()
+        sessions = self.sessions
+        pos = int(sessions.searchsorted(wanted, side="right")) - 1
+        if pos < 0:
+            first = sessions[0].date() if len(sessions) else "none"
+            raise ValueError(f"no session on or before {wanted.date()} (first session: {first})")
+        return pd.Timestamp(sessions[pos])
+
+
+def _latest_filed(frame: pd.DataFrame, key: str, as_of: pd.Timestamp) -> pd.DataFrame:
+    known = frame[frame["filed_on"] <= as_of]
+    if known.empty:
+        return known
+    # A period filed twice is a restatement: the latest filing known at as_of wins.
+    known = known.sort_values(["symbol", key, "filed_on"], kind="mergesort")
+    return known.drop_duplicates(["symbol", key], keep="last").reset_index(drop=True)
+
+
+def cut(data: MarketData, as_of: dt.date | pd.Timestamp | str | None = None) -> MarketData:
+    """Cut a MarketData to what was known at an as-of session's close (analytics.md §1).
+
+    Prices and index bars dated ≤ the session; results, annual and balance rows filed ≤ it
+    (the latest filing of a period wins); calendar rows announced ≤ it when `announced_on`
+    is present. The returned meta carries the resolved session as `as_of`.
+    """
+    session = data.resolve(as_of)
+    prices = data.prices[data.prices["date"] <= session]
+    indices = data.indices[data.indices["date"] <= session]
+    calendar = data.calendar
+    if "announced_on" in calendar.columns:
+        announced = calendar["announced_on"]
+        calendar = calendar[announced.isna() | (announced <= session)]
+    return replace(
+        data,
+        meta=replace(data.meta, as_of=session.date()),
+        prices=prices,
+        indices=indices,
+        results=_latest_filed(data.results, "period_end", session),
+        annual=_latest_filed(data.annual, "year_end", session),
+        balance=_latest_filed(data.balance, "period_end", session),
+        calendar=calendar,
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class Panel:
+    """Dense daily bars on the market calendar: arrays of shape (sessions, symbols).
+
+    Raw arrays hold NaN where a stock has no bar. The `filled` views carry the last close
+    forward after a stock's first bar (O = H = L = C = previous close, V = 0), which is how
+    indicators treat a session without a trade; before the first bar they stay NaN.
+    """
+
+    dates: pd.DatetimeIndex
+    symbols: pd.Index
+    open: np.ndarray
+    high: np.ndarray
+    low: np.ndarray
+    close: np.ndarray
+    volume: np.ndarray
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """(sessions, symbols)."""
+        return self.close.shape  # type: ignore[return-value]
+
+    @cached_property
+    def has_bar(self) -> np.ndarray:
+        """True where the stock has a bar that session."""
+        return ~np.isnan(self.close)
+
+    @cached_property
+    def first_bar(self) -> np.ndarray:
+        """Row of each stock's first bar; len(dates) when it has none."""
+        has = self.has_bar
+        first = has.argmax(axis=0)
+        first[~has.any(axis=0)] = len(self.dates)
+        return first
+
+    @cached_property
+    def filled(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(open, high, low, close, volume) with gaps after the first bar filled flat."""
+        close = _ffill(self.close)
+        gap = np.isnan(self.close) & ~np.isnan(close)
+        o, h, lo = (np.where(gap, close, a) for a in (self.open, self.high, self.low))
+        v = np.where(gap, 0.0, self.volume)
+        return o, h, lo, close, v
+
+
+def _ffill(a: np.ndarray) -> np.ndarray:
+    """Forward-fill NaN along axis 0."""
+    idx = np.where(np.isnan(a), 0, np.arange(a.shape[0])[:, None])
+    np.maximum.accumulate(idx, axis=0, out=idx)
+    out = a[idx, np.arange(a.shape[1])[None, :]]
+    return out
+
+
+def build_panel(data: MarketData, symbols: pd.Index | None = None) -> Panel:
+    """Pivot `data.prices` onto the market calendar (only dates that are sessions).
+
+    Args:
+        data: usually an as-of cut.
+        symbols: the column order; default all of `data.stocks` in index order.
+    """
+    dates = data.sessions
+    symbols = pd.Index(data.stocks.index if symbols is None else symbols)
+    t = len(dates)
+    n = len(symbols)
+    arrays = {c: np.full((t, n), np.nan) for c in ("open", "high", "low", "close", "volume")}
+    prices = data.prices
+    if len(prices):
+        rows = dates.get_indexer(pd.DatetimeIndex(prices["date"]))
+        cols = symbols.get_indexer(prices["symbol"])
+        ok = (rows >= 0) & (cols >= 0)
+        for c, arr in arrays.items():
+            arr[rows[ok], cols[ok]] = prices[c].to_numpy(dtype="float64")[ok]
+    return Panel(dates=dates, symbols=symbols, **arrays)
+
+
+def index_closes(data: MarketData) -> pd.DataFrame:
+    """Index closes as a (sessions × index name) frame, NaN where an index has no bar."""
+    wide = data.indices.pivot(index="date", columns="index", values="close")
+    return wide.reindex(data.sessions)
