@@ -45,6 +45,13 @@ class MarketMeta:
     fiscal_year_start_month: int = 4
     benchmarks: tuple[str, ...] = ()
     segments: dict[str, str] = field(default_factory=dict)
+    snapshot: dt.date | None = None
+    """The date stocks.csv's market_cap_cr is as of: market.toml's as_of, kept by `cut`."""
+
+    @property
+    def snapshot_date(self) -> dt.date:
+        """The market-cap snapshot date (the original as_of when never cut)."""
+        return self.snapshot or self.as_of
 
 
 def empty_frame(columns: tuple[str, ...], dates: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -141,7 +148,7 @@ def cut(data: MarketData, as_of: dt.date | pd.Timestamp | str | None = None) -> 
         calendar = calendar[announced.isna() | (announced <= session)]
     return replace(
         data,
-        meta=replace(data.meta, as_of=session.date()),
+        meta=replace(data.meta, as_of=session.date(), snapshot=data.meta.snapshot_date),
         prices=prices,
         indices=indices,
         results=_latest_filed(data.results, "period_end", session),
@@ -218,12 +225,54 @@ def build_panel(data: MarketData, symbols: pd.Index | None = None) -> Panel:
     arrays = {c: np.full((t, n), np.nan) for c in ("open", "high", "low", "close", "volume")}
     prices = data.prices
     if len(prices):
-        rows = dates.get_indexer(pd.DatetimeIndex(prices["date"]))
-        cols = symbols.get_indexer(prices["symbol"])
+        rows = _date_rows(dates, prices["date"].to_numpy())
+        cols = _symbol_cols(symbols, prices["symbol"])
         ok = (rows >= 0) & (cols >= 0)
+        every = bool(ok.all())
+        if not every:
+            rows, cols = rows[ok], cols[ok]
         for c, arr in arrays.items():
-            arr[rows[ok], cols[ok]] = prices[c].to_numpy(dtype="float64")[ok]
+            values = prices[c].to_numpy(dtype="float64")
+            arr[rows, cols] = values if every else values[ok]
     return Panel(dates=dates, symbols=symbols, **arrays)
+
+
+def _date_rows(dates: pd.DatetimeIndex, values: np.ndarray) -> np.ndarray:
+    """Row of each date in the calendar, -1 when it is not a session (vectorised).
+
+    Dates are midnight timestamps, so a lookup table indexed by day number replaces a search.
+    """
+    if len(dates) == 0:
+        return np.full(len(values), -1, dtype=np.int64)
+    keys = dates.to_numpy().astype("datetime64[D]").astype(np.int64)
+    days = values.astype("datetime64[D]").astype(np.int64)
+    first = keys[0]
+    table = np.full(int(keys[-1] - first) + 1, -1, dtype=np.int64)
+    table[keys - first] = np.arange(len(keys))
+    offset = days - first
+    inside = (offset >= 0) & (offset < len(table))
+    return np.where(inside, table[np.clip(offset, 0, len(table) - 1)], -1)
+
+
+def _symbol_cols(symbols: pd.Index, values: pd.Series) -> np.ndarray:
+    """Column of each row's symbol, -1 when it is not in `symbols`.
+
+    Prices are sorted by symbol, so runs of equal symbols are looked up once each.
+    """
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        lookup = symbols.get_indexer(values.cat.categories)
+        codes = values.cat.codes.to_numpy()
+        return np.where(codes >= 0, lookup[codes], -1)
+    arr = values.to_numpy()
+    if len(arr) == 0:
+        return np.zeros(0, dtype=np.int64)
+    change = np.empty(len(arr), dtype=bool)
+    change[0] = True
+    change[1:] = arr[1:] != arr[:-1]
+    starts = np.flatnonzero(change)
+    codes = symbols.get_indexer(arr[starts])
+    lengths = np.diff(np.append(starts, len(arr)))
+    return np.repeat(codes, lengths)
 
 
 def index_closes(data: MarketData) -> pd.DataFrame:
