@@ -105,6 +105,21 @@ class MarketData:
         """The market calendar: the union of the dates in indices.csv, ascending."""
         return pd.DatetimeIndex(np.unique(self.indices["date"].to_numpy()))
 
+    @cached_property
+    def implied_shares(self) -> pd.Series:
+        """market_cap_cr / the close on the snapshot date (last close on or before it).
+
+        Market cap on any session is this times that session's close (analytics.md §1). The
+        snapshot close is fixed by market.toml's date, so later bars never change it.
+        """
+        if "market_cap_cr" not in self.stocks.columns:
+            return pd.Series(np.nan, index=self.stocks.index, dtype="float64")
+        snap = pd.Timestamp(self.meta.snapshot_date)
+        known = self.prices[self.prices["date"] <= snap]
+        last = known.groupby("symbol", sort=False, observed=True)["close"].last()
+        close = last.reindex(self.stocks.index).astype("float64")
+        return (self.stocks["market_cap_cr"].astype("float64") / close).rename("implied_shares")
+
     def resolve(self, as_of: dt.date | pd.Timestamp | str | None = None) -> pd.Timestamp:
         """Resolve an as-of date to a session: itself, or the session before it.
 
@@ -146,8 +161,10 @@ def cut(data: MarketData, as_of: dt.date | pd.Timestamp | str | None = None) -> 
     if "announced_on" in calendar.columns:
         announced = calendar["announced_on"]
         calendar = calendar[announced.isna() | (announced <= session)]
+    stocks = data.stocks.assign(implied_shares=data.implied_shares)
     return replace(
         data,
+        stocks=stocks,
         meta=replace(data.meta, as_of=session.date(), snapshot=data.meta.snapshot_date),
         prices=prices,
         indices=indices,

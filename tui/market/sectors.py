@@ -43,6 +43,10 @@ def prev_market_cap(
     data: MarketData, panel: Panel, prev_close: np.ndarray, snapshot_close: np.ndarray | None
 ) -> np.ndarray:
     """Previous-session market cap: market_cap_cr · C_{t-1} / C_snapshot (NaN when unknown)."""
+    if snapshot_close is None and "implied_shares" in data.stocks.columns:
+        shares = data.stocks["implied_shares"].reindex(panel.symbols).to_numpy(dtype="float64")
+        implied: np.ndarray = shares * prev_close
+        return implied
     if "market_cap_cr" not in data.stocks.columns:
         return np.full(len(panel.symbols), np.nan)
     cap = data.stocks["market_cap_cr"].reindex(panel.symbols).to_numpy(dtype="float64")
