@@ -29,7 +29,15 @@ ANNUAL_COLUMNS = (
     "pat", "eps", "equity", "borrowings", "cash", "cfo",
 )  # fmt: skip
 ANNUAL_OPTIONAL = ("promoter_pledge_pct", "shares_cr", "dps", "roa_pct", "gnpa_pct", "car_pct")
-BALANCE_COLUMNS = ("symbol", "period_end", "filed_on", "borrowings", "equity", "receivables", "cash")
+BALANCE_COLUMNS = (
+    "symbol",
+    "period_end",
+    "filed_on",
+    "borrowings",
+    "equity",
+    "receivables",
+    "cash",
+)
 CALENDAR_COLUMNS = ("symbol", "date", "purpose")
 CALENDAR_OPTIONAL = ("announced_on",)
 

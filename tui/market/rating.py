@@ -164,7 +164,5 @@ def weights_used(rated: dict[str, bool], params: Params = DEFAULT) -> dict[str, 
     if total == 0:
         return {}
     return {
-        name: w / total
-        for name, w in zip(PILLARS, params.weights, strict=True)
-        if rated.get(name)
+        name: w / total for name, w in zip(PILLARS, params.weights, strict=True) if rated.get(name)
     }

@@ -1,0 +1,179 @@
+"""One as-of analysis of a market: every pillar replayed daily, the call, and the row frame.
+
+`analyse(data, as_of)` is the single entry point the CLI, the screener and the TUI share. It
+cuts the data at the as-of session, builds the dense panel, replays the four pillars and the
+call over the whole loaded history (hysteresis needs yesterday's grade), and exposes the
+as-of session's rows and today's change events.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from tui.market import events as ev
+from tui.market.fintrend import fin_trend_history
+from tui.market.grades import CALL, FIN_TREND, QUALITY, TECHNICAL, VALUATION, word
+from tui.market.model import MarketData, Panel, build_panel, cut
+from tui.market.params import DEFAULT, Params
+from tui.market.pillars import PillarHistory
+from tui.market.quality import quality_history
+from tui.market.rating import RatingHistory, rating_history
+from tui.market.technicals import technicals_history
+from tui.market.valuation import valuation_history
+
+PILLAR_KINDS = {
+    "technical": "technicals",
+    "fin_trend": "fin_trend",
+    "quality": "quality",
+    "valuation": "valuation",
+}
+"""Event kind → pillar name."""
+
+
+@dataclass(frozen=True, eq=False)
+class Analysis:
+    """Everything computed for one market at one as-of session.
+
+    Attributes:
+        data: the MarketData cut at the session.
+        panel: dense daily bars up to the session.
+        t: the session's row in the panel (always the last).
+        params: the tunables used.
+        pillars: PillarHistory per pillar name (technicals, fin_trend, quality, valuation).
+        rating: the replayed composite score and call.
+        illiquid: (T, N) booleans behind the illiquidity cap.
+    """
+
+    data: MarketData
+    panel: Panel
+    t: int
+    params: Params
+    pillars: dict[str, PillarHistory]
+    rating: RatingHistory
+    illiquid: np.ndarray
+
+    @property
+    def as_of(self) -> dt.date:
+        """The resolved session."""
+        return self.data.meta.as_of
+
+    @property
+    def symbols(self) -> pd.Index:
+        """The panel's symbols (column order of every array)."""
+        return self.panel.symbols
+
+    def column(self, symbol: str) -> int:
+        """Column of a symbol in the panel."""
+        pos = self.panel.symbols.get_indexer([symbol])[0]
+        if pos < 0:
+            raise KeyError(symbol)
+        return int(pos)
+
+    def grade_arrays(self) -> dict[str, np.ndarray]:
+        """(T, N) grade codes per event kind."""
+        return {
+            "call": self.rating.call,
+            "technical": self.pillars["technicals"].grade,
+            "fin_trend": self.pillars["fin_trend"].grade,
+            "quality": self.pillars["quality"].grade,
+            "valuation": self.pillars["valuation"].grade,
+        }
+
+    @cached_property
+    def changes(self) -> dict[str, np.ndarray]:
+        """(T, N) change masks per event kind (see events.change_mask)."""
+        return {kind: ev.change_mask(a) for kind, a in self.grade_arrays().items()}
+
+    def grades_at(self, t: int | None = None) -> pd.DataFrame:
+        """Grade words and scores of every stock on session row t (default: as-of)."""
+        i = self.t if t is None else t
+        p = self.pillars
+        frame = pd.DataFrame(index=self.symbols)
+        frame["score"] = _nullable(self.rating.score[i])
+        frame["call"] = _words(CALL, self.rating.call[i])
+        frame["technical"] = _words(TECHNICAL, p["technicals"].grade[i])
+        frame["tech_score"] = p["technicals"].score[i]
+        frame["fin_trend"] = _words(FIN_TREND, p["fin_trend"].grade[i])
+        frame["fin_trend_score"] = p["fin_trend"].score[i]
+        frame["quality"] = _words(QUALITY, p["quality"].grade[i])
+        frame["quality_score"] = p["quality"].score[i]
+        frame["valuation"] = _words(VALUATION, p["valuation"].grade[i])
+        frame["valuation_score"] = p["valuation"].score[i]
+        return frame
+
+
+def _words(scale: tuple[str, ...], codes: np.ndarray) -> pd.Series:
+    return pd.Series([word(scale, float(c)) for c in codes], dtype=object)
+
+
+def _nullable(values: np.ndarray) -> pd.Series:
+    return pd.Series(values, dtype="Float64")
+
+
+def analyse(
+    data: MarketData, as_of: dt.date | pd.Timestamp | str | None = None, params: Params = DEFAULT
+) -> Analysis:
+    """Cut, build the panel and replay every pillar and the call up to the as-of session."""
+    view = cut(data, as_of)
+    panel = build_panel(view)
+    t = len(panel.dates) - 1
+    technicals = technicals_history(panel, params)
+    fin_trend = fin_trend_history(view, panel, params)
+    quality = quality_history(view, panel, params)
+    valuation = valuation_history(view, panel, quality, params)
+    illiquid = _illiquid(panel, params)
+    pillars = {
+        "technicals": technicals,
+        "fin_trend": fin_trend,
+        "quality": quality,
+        "valuation": valuation,
+    }
+    rating = rating_history(
+        quality.score,
+        valuation.score,
+        fin_trend.score,
+        technicals.score,
+        {name: h.grade for name, h in pillars.items()},
+        illiquid,
+        params,
+    )
+    return Analysis(view, panel, t, params, pillars, rating, illiquid)
+
+
+ILLIQUID_ROWS = 260
+"""Sessions (from the end) on which the illiquidity cap is evaluated: caps act after the
+hysteresis and never feed its state, so only sessions whose call is shown or compared by
+events (WITHIN ≤ 250) need it."""
+
+
+def _illiquid(panel: Panel, params: Params) -> np.ndarray:
+    """20-session median traded value (₹ cr; 0 on a listed session without a trade) under
+    the illiquid limit, on the last ILLIQUID_ROWS sessions."""
+    close, volume = panel.close, panel.volume
+    value = np.where(np.isnan(close) | np.isnan(volume), 0.0, close * volume / 1e7)
+    t_count, n = value.shape
+    listed = np.arange(t_count)[:, None] >= panel.first_bar[None, :]
+    value = np.where(listed, value, np.nan)
+    out = np.zeros((t_count, n), dtype=bool)
+    window = 20
+    start = max(0, t_count - ILLIQUID_ROWS)
+    padded = np.vstack([np.full((window - 1, n), np.nan), value])
+    step = 32
+    for lo in range(start, t_count, step):
+        hi = min(lo + step, t_count)
+        # windows for rows lo..hi-1: padded rows r .. r+window-1 (shape rows × n × window)
+        block = np.lib.stride_tricks.sliding_window_view(padded[lo : hi + window - 1], window, 0)
+        ordered = np.sort(block, axis=-1)  # NaN (not yet listed) sorts last
+        k = (~np.isnan(block)).sum(axis=-1)
+        a = np.take_along_axis(ordered, np.maximum((k - 1) // 2, 0)[..., None], -1)[..., 0]
+        b = np.take_along_axis(ordered, np.maximum(k // 2, 0)[..., None], -1)[..., 0]
+        median = np.where(k > 0, (a + b) / 2, np.nan)
+        out[lo:hi] = listed[lo:hi] & (
+            np.nan_to_num(median, nan=0.0) < params.illiquid_traded_value_cr
+        )
+    return out

@@ -1,0 +1,249 @@
+"""The Technicals pillar (analytics.md §6.1): 13 readings, T, bands and the daily hysteresis.
+
+`technicals_history` computes every reading on every session of a panel (the rating replay needs
+the daily history), vectorised across stocks and processed in column chunks so the working set
+stays in cache. `explain_technicals` (in `technicals_explain.py`) recomputes one stock with its
+numbers; `daily_fields` gives the daily-bar screen fields of one session.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from tui.market import indicators as ind
+from tui.market.bars import periods, resample
+from tui.market.model import Panel
+from tui.market.params import DEFAULT, Params
+from tui.market.pillars import PillarHistory
+from tui.market.readings import (
+    NEEDS, PERIOD_READINGS, drop_partial, evaluate, first_bar, mas_reading, prestate,
+)  # fmt: skip
+
+READING_NAMES = (
+    "macd_w", "macd_m", "rsi_w", "rsi_m", "bollinger_w", "bollinger_m", "mas",
+    "kst_w", "kst_m", "dow_w", "dow_m", "obv_w", "obv_m",
+)  # fmt: skip
+"""The 13 readings in the order of §6.1."""
+
+SCREEN_VALUES = {
+    "rsi_w": "rsi_w_value",
+    "rsi_m": "rsi_m_value",
+    "macd_w": "macd_w_value",
+    "macd_m": "macd_m_value",
+}
+"""Screen field → extras key of the pillar's weekly/monthly RSI and MACD numbers (§9).
+
+The reading names themselves key the −2..2 reading values, so the numbers get a suffix."""
+
+BAND_LOWER = np.array([-np.inf, -1.0, -0.35, 0.35, 1.0])
+"""Lowest T of each band code (Bearish..Bullish); Sideways and Mildly Bearish exclude it."""
+
+BAND_UPPER = np.array([-1.0, -0.35, 0.35, 1.0, np.inf])
+"""Highest T of each band code; Mildly Bullish and Sideways exclude it."""
+
+CHUNK = 128
+"""Stocks per column chunk of the weekly/monthly step: keeps its temporaries near cache size."""
+
+WIDE_CHUNK = 1024
+"""Stocks per column block of the completed-bar state and the daily MAs, whose row loops favour
+wide rows; bounds their memory."""
+
+_TOL = 1e-9
+"""Slack for the hysteresis margin: T is rounded to 6 decimals, so 0.40 − 0.35 must count as 0.05."""
+
+
+def _i8(mask: np.ndarray) -> np.ndarray:
+    return mask.view(np.int8)
+
+
+def _band_i8(t: np.ndarray) -> np.ndarray:
+    """Band codes as int8, −1 where T is NaN."""
+    with np.errstate(invalid="ignore"):
+        code = _i8(t > -1.0) + _i8(t > -0.35) + _i8(t >= 0.35) + _i8(t >= 1.0)
+    code[np.isnan(t)] = -1
+    return code
+
+
+def band(t: np.ndarray) -> np.ndarray:
+    """Plain band code of T (0 Bearish .. 4 Bullish), NaN where T is NaN (§6.1)."""
+    code = _band_i8(np.asarray(t, dtype=np.float64))
+    out = code.astype(np.float64)
+    out[code < 0] = np.nan
+    return out
+
+
+def hysteresis(t: np.ndarray, margin: float = DEFAULT.tech_hysteresis_margin) -> np.ndarray:
+    """Replay the daily grade of §6.1 over T values (time on axis 0).
+
+    With g yesterday's grade and b today's band, publish b if b == g, or yesterday's T was in b
+    too, or T lies at least `margin` inside b from the edge facing g; else keep g. A NaN T (Not
+    rated) resets: the next computable day publishes its plain band.
+
+    Args:
+        t: T values, shape (T,) or (T, N), NaN where Not rated.
+        margin: the hysteresis margin.
+
+    Returns:
+        Grade codes of the same shape, NaN where Not rated.
+    """
+    t = np.asarray(t, dtype=np.float64)
+    b = _band_i8(t)
+    unrated = b < 0
+    code = np.maximum(b, 0)
+    with np.errstate(invalid="ignore"):
+        inside_up = (t - BAND_LOWER[code] >= margin - _TOL) | unrated
+        # An unrated day always "publishes" its −1, which resets the grade.
+        inside_down = (BAND_UPPER[code] - t >= margin - _TOL) | unrated
+    same_as_yesterday = np.zeros_like(unrated)
+    same_as_yesterday[1:] = b[1:] == b[:-1]
+    out = np.empty_like(b)
+    g = np.full(t.shape[1:], -1, dtype=np.int8)
+    for i in range(t.shape[0]):
+        bi = b[i]
+        publish = (g < 0) | (bi == g) | same_as_yesterday[i]
+        publish |= np.where(bi > g, inside_up[i], inside_down[i])
+        g = np.where(publish, bi, g)
+        out[i] = g
+    grade = out.astype(np.float64)
+    grade[out < 0] = np.nan
+    return grade
+
+
+class _Period:
+    """One period kind: its grouping and, per column block, its bars and completed state."""
+
+    def __init__(self, panel: Panel, freq: str, params: Params) -> None:
+        self.per = periods(panel.dates, freq)
+        self.pairs = ind.KST_STANDARD if freq == "W" else ind.KST_LONG
+        self.kst_need = NEEDS["kst_w"] if freq == "W" else NEEDS["kst_m"]
+        self.use_partial = params.use_partial_bars
+
+    def block(self, arrays: tuple[np.ndarray, ...]) -> None:
+        """Resample a block of columns (filled o, h, l, c, v) and run its completed state."""
+        self.bars = b = resample(self.per, *arrays)
+        pre = prestate(b.close, b.high, b.low, b.volume, self.pairs)
+        self.first = first_bar(b.close)
+        # One (keys, J + 1, block) array whose row p + 1 holds bar p, so each chunk gathers
+        # every state with a single take; row 0 is "no bar yet".
+        self.keys = tuple(pre)
+        self.bools = {k for k, a in pre.items() if a.dtype == bool}
+        self.stack = np.empty((len(pre), self.per.count + 1, b.close.shape[1]))
+        for i, (k, a) in enumerate(pre.items()):
+            self.stack[i, 0] = 0.0 if k == "obv_base" or k in self.bools else np.nan
+            self.stack[i, 1:] = a
+        self.done: dict[str, np.ndarray] | None = None
+        if not self.use_partial:
+            before = {
+                k: (a != 0) if k in self.bools else a
+                for k, a in zip(self.keys, self.stack[:, :-1], strict=True)
+            }
+            rows = np.arange(self.per.count)[:, None]
+            count = np.where(np.isnan(b.close), 0, rows - self.first + 1)
+            self.done = evaluate(b.close, b.high, b.low, b.volume, before, count, self.kst_need)
+
+    def chunk(self, sl: slice) -> dict[str, np.ndarray]:
+        """Values and int8 readings of every session for the block's columns `sl`."""
+        b, group = self.bars, self.per.group
+        x, h, lo, v = (
+            np.ascontiguousarray(a[:, sl]) for a in (b.p_close, b.p_high, b.p_low, b.p_volume)
+        )
+        taken = np.take(np.ascontiguousarray(self.stack[:, :, sl]), group, axis=1)
+        at = {k: (taken[i] != 0) if k in self.bools else taken[i] for i, k in enumerate(self.keys)}
+        count = group[:, None] - self.first[None, sl] + 1
+        count[np.isnan(x)] = 0
+        out = evaluate(x, h, lo, v, at, count, self.kst_need)
+        if self.done is not None:
+            done, part = self.done, self.per.partial
+            out = {k: drop_partial(a, done[k][:, sl], part, group) for k, a in out.items()}
+        return out
+
+
+def technicals_history(panel: Panel, params: Params = DEFAULT) -> PillarHistory:
+    """The Technicals pillar for every (session, symbol) of a panel (§6.1).
+
+    Args:
+        panel: dense daily bars; readings use `panel.filled`.
+        params: tech_min_readings, tech_hysteresis_margin and use_partial_bars.
+
+    Returns:
+        grade: TECHNICAL code after hysteresis (NaN Not rated); score: 50 + 25·T.
+        extras: "t", "band" (plain band code), "count" (readings available), one array per
+        name in READING_NAMES (value −2..2 as float32, NaN when not enough bars), and the
+        weekly/monthly RSI and MACD numbers under the keys of SCREEN_VALUES.
+    """
+    n_t, n = panel.shape
+    kinds = {"w": _Period(panel, "W", params), "m": _Period(panel, "M", params)}
+    filled = panel.filled
+    ex = {name: np.empty((n_t, n), dtype=np.float32) for name in READING_NAMES}
+    ex |= {key: np.empty((n_t, n)) for key in SCREEN_VALUES.values()}
+    ex |= {"t": np.empty((n_t, n)), "band": np.empty((n_t, n), dtype=np.float32)}
+    ex["count"] = np.empty((n_t, n), dtype=np.float32)
+    grade = np.empty((n_t, n))
+    nan32 = np.float32(np.nan)
+    for w in range(0, n, WIDE_CHUNK):
+        wide = slice(w, min(w + WIDE_CHUNK, n))
+        width = wide.stop - w
+        block = tuple(np.ascontiguousarray(x[:, wide]) for x in filled)
+        total = np.zeros((n_t, width), dtype=np.int8)
+        count = np.zeros((n_t, width), dtype=np.int8)
+
+        def add(name: str, value: np.ndarray, ok: np.ndarray, sl: slice) -> None:
+            total[:, sl] += value * _i8(ok)
+            count[:, sl] += _i8(ok)
+            ex[name][:, w + sl.start : w + sl.stop] = np.where(ok, value, nan32)
+
+        daily = mas_reading(block[3])
+        add("mas", daily["r_mas"], daily["ok_mas"], slice(0, width))
+        del daily
+        for kind in kinds.values():
+            kind.block(block)
+        for a in range(0, width, CHUNK):
+            sl = slice(a, min(a + CHUNK, width))
+            cols = slice(w + sl.start, w + sl.stop)
+            for suffix, kind in kinds.items():
+                part = kind.chunk(sl)
+                ex[f"rsi_{suffix}_value"][:, cols] = part["rsi"]
+                ex[f"macd_{suffix}_value"][:, cols] = part["macd"]
+                for base in PERIOD_READINGS:
+                    add(f"{base}_{suffix}", part[f"r_{base}"], part[f"ok_{base}"], sl)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            t = np.round(total / count, 6)
+        t[count < params.tech_min_readings] = np.nan
+        ex["t"][:, wide] = t
+        ex["band"][:, wide] = band(t)
+        ex["count"][:, wide] = count
+        grade[:, wide] = hysteresis(t, params.tech_hysteresis_margin)
+    return PillarHistory(grade=grade, score=50.0 + 25.0 * ex["t"], extras=ex)
+
+
+def daily_fields(panel: Panel, t: int) -> pd.DataFrame:
+    """Daily-bar screen fields at session t (§9): one row per symbol, NaN when undefined.
+
+    Args:
+        panel: dense daily bars (filled arrays are used).
+        t: session row (negative counts from the end).
+
+    Returns:
+        Columns rsi, macd, macd_signal, pct_b, sma20, sma50, sma200, ema20, adx.
+    """
+    n_t = panel.shape[0]
+    t = t + n_t if t < 0 else t
+    if not 0 <= t < n_t:
+        raise IndexError(f"session {t} outside the panel's {n_t} sessions")
+    _, h, lo, c, _ = (x[: t + 1] for x in panel.filled)
+    macd, signal, _ = ind.macd(c)
+    _, _, _, pct_b = ind.bollinger(c[max(0, t - 20) :])
+    adx, _, _ = ind.adx(h, lo, c)
+    columns = {
+        "rsi": ind.rsi(c)[-1],
+        "macd": macd[-1],
+        "macd_signal": signal[-1],
+        "pct_b": pct_b[-1],
+        "sma20": ind.sma(c[max(0, t - 19) :], 20)[-1],
+        "sma50": ind.sma(c[max(0, t - 49) :], 50)[-1],
+        "sma200": ind.sma(c[max(0, t - 199) :], 200)[-1],
+        "ema20": ind.ema(c, 20)[-1],
+        "adx": adx[-1],
+    }
+    return pd.DataFrame(columns, index=panel.symbols)
