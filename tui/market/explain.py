@@ -13,7 +13,7 @@ from tui.market.grades import CALL, word
 from tui.market.pillars import PillarExplanation
 from tui.market.quality import explain_quality
 from tui.market.rating import CALL_FLOORS, CAP_TEXT, PILLARS, weights_used
-from tui.market.technicals import explain_technicals
+from tui.market.technicals_explain import explain_technicals
 from tui.market.valuation import explain_valuation
 
 TITLES = {
