@@ -10,7 +10,6 @@ import pytest
 
 from tui.market import grades
 from tui.market.fintrend import (
-    _tier,
     explain_fin_trend,
     fin_trend_history,
     fired_checks,
@@ -18,6 +17,7 @@ from tui.market.fintrend import (
     money,
     quarter_label,
 )
+from tui.market.fintrend_checks import _tier
 from tui.market.model import MarketData, MarketMeta, build_panel
 
 SESSIONS = pd.bdate_range("2024-12-02", "2026-03-31")

@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
+import pytest
 
 from tui.market import grades
-from tui.market.model import MarketData, MarketMeta, build_panel
+from tui.market.model import MarketData, MarketMeta, build_panel, cut
+from tui.market.peers import PeerGroups, exact_percentiles, pct_rank
 from tui.market.pillars import PillarHistory
-from tui.market.valuation import _pct_rank, explain_valuation, valuation_fields, valuation_history
+from tui.market.valuation import (
+    explain_valuation,
+    implied_shares,
+    valuation_fields,
+    valuation_history,
+)
 
 SESSIONS = pd.bdate_range("2025-12-01", "2026-03-31")
 ENDS = pd.to_datetime(["2025-03-31", "2025-06-30", "2025-09-30", "2025-12-31"])
 
 
 def test_percentile_average_ranks_and_single_peer() -> None:
-    got = _pct_rank(np.array([[3.0, 1.0, 2.0, 2.0, np.nan], [np.nan, 7.0, np.nan, np.nan, np.nan]]))
+    got = pct_rank(np.array([[3.0, 1.0, 2.0, 2.0, np.nan], [np.nan, 7.0, np.nan, np.nan, np.nan]]))
     assert got[0, :4].tolist() == [100.0, 0.0, 50.0, 50.0]
     assert np.isnan(got[0, 4])
     assert got[1, 1] == 50.0
@@ -147,3 +156,59 @@ def test_market_cap_scaled_by_close_since_snapshot() -> None:
     assert np.isnan(fields.loc["B2", "pe"])
     exp = explain_valuation(data, panel, h, "B2", len(panel.dates) - 1)
     assert exp.grade == "Risky"
+
+
+def test_market_cap_on_a_cut_before_the_snapshot() -> None:
+    """A cut's as_of is its session; market cap still scales from market.toml's snapshot."""
+    data = build({"A4": 20.0})  # A4 closes at 20 on the last session
+    data = replace(data, meta=replace(data.meta, as_of=SESSIONS[-1].date()))  # snapshot: last
+    earlier = SESSIONS[-10]
+    view = cut(data, earlier)
+    assert view.meta.as_of == earlier.date()
+    assert view.meta.snapshot_date == SESSIONS[-1].date()
+    panel = build_panel(view)
+    fields = valuation_fields(view, panel, len(panel.dates) - 1)
+    # market_cap_cr 500 at the snapshot close 20; on the earlier session the close is 10.
+    assert fields.loc["A4", "market_cap"] == 500.0 * 10.0 / 20.0
+    assert fields.loc["A0", "market_cap"] == 100.0
+    h = valuation_history(view, panel)
+    r = len(panel.dates) - 1
+    assert h.extras["pe"][r, panel.symbols.get_loc("A4")] == 250.0 / 4  # TTM PAT 4
+
+
+def test_implied_shares_without_the_cut_column() -> None:
+    data = build({"A4": 20.0})
+    data = replace(data, meta=replace(data.meta, as_of=SESSIONS[-1].date()))
+    got = implied_shares(data, pd.Index(["A4", "A0"]))
+    assert got.tolist() == [500.0 / 20.0, 100.0 / 10.0]
+    view = cut(data, SESSIONS[-10])
+    assert implied_shares(view, pd.Index(["A4", "A0"])).tolist() == got.tolist()
+
+
+def test_rows_mask_ranks_only_the_wanted_sessions() -> None:
+    data = build()
+    panel = build_panel(data)
+    full = valuation_history(data, panel)
+    rows = np.zeros(len(panel.dates), dtype=bool)
+    rows[-5:] = True
+    part = valuation_history(data, panel, rows=rows)
+    assert np.array_equal(part.grade[rows], full.grade[rows], equal_nan=True)
+    assert np.array_equal(part.score[rows], full.score[rows], equal_nan=True)
+    assert np.isnan(part.grade[~rows]).all()
+    assert np.array_equal(part.extras["pe"], full.extras["pe"], equal_nan=True)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_fast_percentiles_equal_the_reference(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n, b = 300, 12
+    sectors = pd.Series(rng.choice(["a", "b", "c", "d", None], n))
+    peers = PeerGroups(sectors, 8)
+    values = np.exp(rng.normal(2, 1, (b, n))) * rng.choice([-1.0, 1.0], (b, n))
+    values[: b // 2] = np.round(values[: b // 2], 1)  # ties in half the sessions
+    values[0, :5] = [0.0, -0.0, 0.0, -0.0, 0.0]
+    values[rng.random((b, n)) < 0.2] = np.nan
+    big = peers.big(~np.isnan(values) | (rng.random((b, n)) < 0.1))
+    got = peers.percentiles(values, big)
+    want = exact_percentiles(values, peers.groups, peers.expand(big))
+    assert np.array_equal(got, want, equal_nan=True)

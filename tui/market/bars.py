@@ -12,7 +12,7 @@ Inputs are `Panel.filled` arrays: NaN only before a stock's first bar.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -35,6 +35,8 @@ class Periods:
         dates: (J,) date of each period's last session.
         partial: (T,) True where the bar up to that session is partial (§1).
         by_offset: rows of each period's k-th session, for k = 0, 1, ...
+        slots: (T,) group · longest + offset: each session's place in a (J, longest) layout.
+        longest: sessions in the longest period.
     """
 
     freq: str
@@ -44,6 +46,8 @@ class Periods:
     dates: pd.DatetimeIndex
     partial: np.ndarray
     by_offset: tuple[np.ndarray, ...] = ()
+    slots: np.ndarray = field(default_factory=lambda: np.zeros(0, np.intp))
+    longest: int = 0
 
     @property
     def count(self) -> int:
@@ -86,7 +90,7 @@ def periods(dates: pd.DatetimeIndex, freq: str) -> Periods:
         ValueError: for an unknown freq.
     """
     dates = pd.DatetimeIndex(dates).normalize()
-    weekday = dates.weekday.to_numpy()
+    weekday = dates.day_of_week.to_numpy()
     if freq == "W":
         iso = dates.isocalendar()
         key = iso["year"].to_numpy(np.int64) * 100 + iso["week"].to_numpy(np.int64)
@@ -94,7 +98,7 @@ def periods(dates: pd.DatetimeIndex, freq: str) -> Periods:
     elif freq == "M":
         key = dates.year.to_numpy(np.int64) * 12 + dates.month.to_numpy(np.int64)
         month_end = dates + pd.offsets.MonthEnd(0)
-        back = np.maximum(month_end.weekday.to_numpy() - 4, 0)
+        back = np.maximum(month_end.day_of_week.to_numpy() - 4, 0)
         last_weekday = month_end - pd.to_timedelta(back, unit="D")
         partial = np.asarray(dates < last_weekday, dtype=bool)
     else:
@@ -109,7 +113,8 @@ def periods(dates: pd.DatetimeIndex, freq: str) -> Periods:
     longest = int(offset.max()) + 1 if t else 0
     by_offset = tuple(np.flatnonzero(offset == k) for k in range(longest))
     partial = np.asarray(partial, dtype=bool)
-    return Periods(freq, group, start, end, dates[end], partial, by_offset)
+    slots = group * longest + offset
+    return Periods(freq, group, start, end, dates[end], partial, by_offset, slots, longest)
 
 
 def completed(

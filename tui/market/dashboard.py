@@ -178,7 +178,13 @@ def build_dashboard(analysis: Analysis, segment: str = "small") -> Dashboard:
     events = events_on(analysis, t, universe)
     upgrades = {k: [e for e in events[k] if e.direction == "upgrade"] for k in events}
     downgrades = {k: [e for e in events[k] if e.direction == "downgrade"] for k in events}
-    upcoming = cal.upcoming(data, pd.Timestamp(analysis.as_of), analysis.params.calendar_days)
+    upcoming = cal.upcoming(
+        data,
+        pd.Timestamp(analysis.as_of),
+        analysis.params.calendar_days,
+        panel=panel,
+        fin_trend=analysis.pillars["fin_trend"],
+    )
     upcoming = upcoming[upcoming["symbol"].isin(universe)].reset_index(drop=True)
     return Dashboard(
         analysis=analysis,

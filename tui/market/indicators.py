@@ -82,8 +82,8 @@ def cumsum0(a: Array) -> Array:
 def window_sum(x: Array, n: int) -> Array:
     """Sum of the n values ending at each row; NaN unless all n are valid (1-D or 2-D).
 
-    Cumulative sums of the column minus a reference value (its last valid-looking value) keep
-    the running totals small, so differences stay accurate over thousands of bars.
+    Cumulative sums of the column minus its first valid value keep the running totals small, so
+    differences stay accurate over thousands of bars (and nothing depends on later rows).
     """
     a, squeeze = _two_d(x)
     if n <= 0:
@@ -93,7 +93,7 @@ def window_sum(x: Array, n: int) -> Array:
     if n > t:
         return _out(out, squeeze)
     valid = ~np.isnan(a)
-    ref = np.nan_to_num(a[-1])
+    ref = np.nan_to_num(a[valid.argmax(axis=0), np.arange(a.shape[1])])
     cs = np.zeros((t + 1, a.shape[1]))
     cs[1:] = cumsum0(np.where(valid, a - ref, 0.0))
     cnt = np.zeros((t + 1, a.shape[1]))
@@ -131,7 +131,8 @@ def ema_coef(prev: Array, tail: Array, n: int, alpha: float) -> tuple[Array, Arr
 def ema_step(x: Array, prev: Array, tail: Array, n: int, alpha: float) -> Array:
     """One step of an SMA-seeded exponential filter: `a·x + b` with `ema_coef`'s a and b."""
     a, b = ema_coef(prev, tail, n, alpha)
-    return a * x + b
+    out: Array = a * x + b
+    return out
 
 
 def _recursive(x: Array, n: int, alpha: float) -> Array:

@@ -13,7 +13,9 @@ import numpy as np
 import pandas as pd
 
 from tui.market import grades
-from tui.market.calendar import (
+from tui.market.model import MarketData, Panel
+from tui.market.params import DEFAULT, Params
+from tui.market.periods import (
     PeriodRows,
     filing_events,
     key_to_month_end,
@@ -21,8 +23,6 @@ from tui.market.calendar import (
     period_key,
     take,
 )
-from tui.market.model import MarketData, Panel
-from tui.market.params import DEFAULT, Params
 from tui.market.pillars import PillarExplanation, PillarHistory
 
 YEARS = 5

@@ -37,14 +37,14 @@ def _i8(mask: Array) -> Array:
 def vs_signal(value: Array, signal: Array) -> Array:
     """MACD/KST rule (int8): > sig, > 0 → 2; > sig, ≤ 0 → 1; < sig, ≥ 0 → −1; < sig, < 0 → −2."""
     gt, lt = _i8(value > signal), _i8(value < signal)
-    return gt * (1 + _i8(value > 0)) - lt * (1 + _i8(value < 0))
+    return np.asarray(gt * (1 + _i8(value > 0)) - lt * (1 + _i8(value < 0)))
 
 
 def rsi_rule(r: Array, r2: Array) -> Array:
     """RSI rule (int8): ≥ 60 → 2; 50–60 above 2 bars ago → 1; 40–50 below it → −1; ≤ 40 → −2."""
     mb = (r > 50) & (r < 60) & (r > r2)
     mbe = (r > 40) & (r < 50) & (r < r2)
-    return 2 * _i8(r >= 60) - 2 * _i8(r <= 40) + _i8(mb) - _i8(mbe)
+    return np.asarray(2 * _i8(r >= 60) - 2 * _i8(r <= 40) + _i8(mb) - _i8(mbe))
 
 
 def bollinger_rule(pct_b: Array, mid: Array, mid_prev: Array) -> Array:
@@ -54,7 +54,7 @@ def bollinger_rule(pct_b: Array, mid: Array, mid_prev: Array) -> Array:
     bear = (pct_b < 0) | ((pct_b < 0.2) & falling)
     mb = (pct_b > 0.5) & (pct_b <= 0.8) & rising
     mbe = (pct_b >= 0.2) & (pct_b < 0.5) & falling
-    return 2 * _i8(bull) - 2 * _i8(bear) + _i8(mb) - _i8(mbe)
+    return np.asarray(2 * _i8(bull) - 2 * _i8(bear) + _i8(mb) - _i8(mbe))
 
 
 def obv_rule(obv: Array, ema: Array, dema: Array, mean_abs: Array) -> Array:
@@ -63,7 +63,7 @@ def obv_rule(obv: Array, ema: Array, dema: Array, mean_abs: Array) -> Array:
     flat = np.abs(dema) < OBV_FLAT * mean_abs
     rising = _i8((dema > 0) & ~flat)
     falling = _i8((dema < 0) & ~flat)
-    return _i8(obv > ema) * (1 + rising) - _i8(obv < ema) * (1 + falling)
+    return np.asarray(_i8(obv > ema) * (1 + rising) - _i8(obv < ema) * (1 + falling))
 
 
 def dow_step(
@@ -101,7 +101,8 @@ def dow_rule(sh1: Array, sh2: Array, sl1: Array, sl2: Array, c: Array) -> Array:
     bear = lh & ll & below_sh1
     mb = ((hh ^ hl) & (c > sh1)) | (hh & hl & (c <= sl1))
     mbe = ((lh ^ ll) & (c < sl1)) | (lh & ll & (c >= sh1))
-    return 2 * _i8(bull) - 2 * _i8(bear) + _i8(mb & ~bull) - _i8(mbe & ~(bull | bear | mb))
+    value = 2 * _i8(bull) - 2 * _i8(bear) + _i8(mb & ~bull) - _i8(mbe & ~(bull | bear | mb))
+    return np.asarray(value)
 
 
 def _filters(*specs: tuple[Array, int, float]) -> list[tuple[Array, Array, Array]]:
@@ -137,7 +138,7 @@ def _filters(*specs: tuple[Array, int, float]) -> list[tuple[Array, Array, Array
 
 def _affine_series(x: Array, a: Array, b: Array) -> Array:
     """Values a[j−1]·x[j] + b[j−1]: a series defined by the previous bar's coefficients."""
-    return ind.shift(a) * x + ind.shift(b)
+    return np.asarray(ind.shift(a) * x + ind.shift(b))
 
 
 def prestate(c: Array, h: Array, lo: Array, v: Array, kst_pairs: KstPairs) -> dict[str, Array]:
@@ -166,7 +167,8 @@ def prestate(c: Array, h: Array, lo: Array, v: Array, kst_pairs: KstPairs) -> di
             bk += i * ((tail - 100.0) / n)
     s["ak"], s["bk"] = ak, bk
     s["kt8"] = ind.window_sum(_affine_series(c, ak, bk), ind.KST_SIGNAL - 1)
-    s["obv"], s["obv_base"] = obv, np.where(np.isnan(obv), 0.0, obv)
+    # 0 before a stock's first bar, so its first bar starts OBV at 0 (see `evaluate`).
+    s["obv_base"] = np.where(np.isnan(obv), 0.0, obv)
     s["t19d"] = ind.window_sum(np.abs(obv - ind.shift(obv)), 19)
     s.update(_dow_prestate(h, lo))
     return s
@@ -176,8 +178,11 @@ def _dow_prestate(h: Array, lo: Array) -> dict[str, Array]:
     # At bar p the candidate for the next bar is p − 1, with neighbours p − 3, p − 2 and p.
     s = {"hc": ind.shift(h), "lc": ind.shift(lo)}
     with np.errstate(invalid="ignore"):
-        s["hgt"] = s["hc"] > np.maximum(np.maximum(ind.shift(h, 3), ind.shift(h, 2)), h)
-        s["llt"] = s["lc"] < np.minimum(np.minimum(ind.shift(lo, 3), ind.shift(lo, 2)), lo)
+        hgt = s["hc"] > np.maximum(np.maximum(ind.shift(h, 3), ind.shift(h, 2)), h)
+        llt = s["lc"] < np.minimum(np.minimum(ind.shift(lo, 3), ind.shift(lo, 2)), lo)
+    # A bar that is no candidate gets ∓inf, so "candidate beats the newest bar" is one compare.
+    s["hc"] = np.where(hgt, s["hc"], -np.inf)
+    s["lc"] = np.where(llt, s["lc"], np.inf)
     j, n = h.shape
     keys = ("sh1", "sh2", "sl1", "sl2", "last")
     out = {k: np.full((j, n), np.nan) for k in keys}
@@ -186,8 +191,7 @@ def _dow_prestate(h: Array, lo: Array) -> dict[str, Array]:
         if i > 0:
             p = i - 1
             state = dow_step(
-                state, s["hc"][p], s["hgt"][p] & (s["hc"][p] > h[i]),
-                s["lc"][p], s["llt"][p] & (s["lc"][p] < lo[i]),
+                state, s["hc"][p], s["hc"][p] > h[i], s["lc"][p], s["lc"][p] < lo[i],
             )  # fmt: skip
         for k, val in zip(keys, state, strict=True):
             out[k][i] = val
@@ -231,11 +235,11 @@ def evaluate(
         obv = pre["obv_base"] + ((x > c1) * v - (x < c1) * v)
         ema = pre["ae"] * obv + pre["be"]
         o["obv"], o["obv_ema"], o["obv_dema"] = obv, ema, ema - pre["obv_ema"]
-        o["obv_mean_abs"] = (pre["t19d"] + np.abs(obv - pre["obv"])) / 20
+        o["obv_mean_abs"] = (pre["t19d"] + np.abs(obv - pre["obv_base"])) / 20
         o["r_obv"] = obv_rule(obv, ema, o["obv_dema"], o["obv_mean_abs"])
         state = tuple(pre[k] for k in ("sh1", "sh2", "sl1", "sl2", "last"))
-        new_high = pre["hgt"] & (pre["hc"] > h)
-        new_low = pre["llt"] & (pre["lc"] < lo)
+        new_high = pre["hc"] > h
+        new_low = pre["lc"] < lo
         sh1, sh2, sl1, sl2, _ = dow_step(state, pre["hc"], new_high, pre["lc"], new_low)
         o["sh1"], o["sh2"], o["sl1"], o["sl2"] = sh1, sh2, sl1, sl2
         o["r_dow"] = dow_rule(sh1, sh2, sl1, sl2, x)
@@ -259,7 +263,7 @@ def pad(pre: dict[str, Array]) -> dict[str, Array]:
 def first_bar(close: Array) -> Array:
     """Index of each column's first non-NaN completed bar (len when none)."""
     valid = ~np.isnan(close)
-    return np.where(valid.any(axis=0), valid.argmax(axis=0), close.shape[0])
+    return np.asarray(np.where(valid.any(axis=0), valid.argmax(axis=0), close.shape[0]))
 
 
 def as_float(o: dict[str, Array]) -> dict[str, Array]:
@@ -308,11 +312,14 @@ def period_readings(
 
 
 def drop_partial(now: Array, done: Array, partial: Array, group: Array) -> Array:
-    """Where a session's bar is flagged partial, use the previous completed bar's value."""
-    prev = np.concatenate([np.full((1, *done.shape[1:]), np.nan), done])[group]
-    if now.dtype == bool:
-        prev = prev.astype(bool)
-    return np.where(partial.reshape(-1, *([1] * (now.ndim - 1))), prev, now)
+    """Where a session's bar is flagged partial, use the previous completed bar's value.
+
+    Before a first completed bar there is nothing: NaN, or 0 / False for int8 and bool arrays.
+    """
+    fill = np.nan if done.dtype.kind == "f" else 0
+    head = np.full((1, *done.shape[1:]), fill, dtype=done.dtype)
+    prev = np.concatenate([head, done])[group]
+    return np.where(partial.reshape(-1, *([1] * (now.ndim - 1))), prev, now).astype(now.dtype)
 
 
 def mas_reading(close: Array) -> dict[str, Array]:

@@ -17,7 +17,14 @@ from tui.market.model import Panel
 from tui.market.params import DEFAULT, Params
 from tui.market.pillars import PillarHistory
 from tui.market.readings import (
-    NEEDS, PERIOD_READINGS, drop_partial, evaluate, first_bar, mas_reading, prestate,
+    NEEDS,
+    PERIOD_READINGS,
+    drop_partial,
+    evaluate,
+    first_bar,
+    mas_reading,
+    pad,
+    prestate,
 )  # fmt: skip
 
 READING_NAMES = (
@@ -50,7 +57,7 @@ WIDE_CHUNK = 1024
 wide rows; bounds their memory."""
 
 _TOL = 1e-9
-"""Slack for the hysteresis margin: T is rounded to 6 decimals, so 0.40 − 0.35 must count as 0.05."""
+"""Slack for the hysteresis margin: T has 6 decimals, so 0.40 − 0.35 must count as 0.05."""
 
 
 def _i8(mask: np.ndarray) -> np.ndarray:
@@ -60,17 +67,32 @@ def _i8(mask: np.ndarray) -> np.ndarray:
 def _band_i8(t: np.ndarray) -> np.ndarray:
     """Band codes as int8, −1 where T is NaN."""
     with np.errstate(invalid="ignore"):
-        code = _i8(t > -1.0) + _i8(t > -0.35) + _i8(t >= 0.35) + _i8(t >= 1.0)
+        code: np.ndarray = _i8(t > -1.0) + _i8(t > -0.35) + _i8(t >= 0.35) + _i8(t >= 1.0)
     code[np.isnan(t)] = -1
     return code
 
 
 def band(t: np.ndarray) -> np.ndarray:
     """Plain band code of T (0 Bearish .. 4 Bullish), NaN where T is NaN (§6.1)."""
-    code = _band_i8(np.asarray(t, dtype=np.float64))
+    t = np.asarray(t, dtype=np.float64)
+    code = _band_i8(t.reshape(-1))
     out = code.astype(np.float64)
     out[code < 0] = np.nan
-    return out
+    return out.reshape(t.shape)
+
+
+def t_value(readings: np.ndarray, min_readings: int = DEFAULT.tech_min_readings) -> np.ndarray:
+    """T = round(mean of the available readings, 6), NaN with fewer than `min_readings`.
+
+    Args:
+        readings: reading values −2..2 stacked on axis 0 (13 for the pillar), NaN = NA.
+        min_readings: readings required to be rated.
+    """
+    r = np.asarray(readings, dtype=np.float64)
+    count = np.sum(~np.isnan(r), axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = np.round(np.nansum(r, axis=0) / count, 6)
+    return np.where(count >= min_readings, t, np.nan)
 
 
 def hysteresis(t: np.ndarray, margin: float = DEFAULT.tech_hysteresis_margin) -> np.ndarray:
@@ -110,6 +132,12 @@ def hysteresis(t: np.ndarray, margin: float = DEFAULT.tech_hysteresis_margin) ->
     return grade
 
 
+CHUNK_KEYS = (
+    "rsi", "macd", *(f"{p}_{name}" for name in PERIOD_READINGS for p in ("r", "ok")),
+)  # fmt: skip
+"""What technicals_history keeps of each chunk's weekly/monthly evaluation."""
+
+
 class _Period:
     """One period kind: its grouping and, per column block, its bars and completed state."""
 
@@ -124,37 +152,42 @@ class _Period:
         self.bars = b = resample(self.per, *arrays)
         pre = prestate(b.close, b.high, b.low, b.volume, self.pairs)
         self.first = first_bar(b.close)
-        # One (keys, J + 1, block) array whose row p + 1 holds bar p, so each chunk gathers
-        # every state with a single take; row 0 is "no bar yet".
-        self.keys = tuple(pre)
-        self.bools = {k for k, a in pre.items() if a.dtype == bool}
-        self.stack = np.empty((len(pre), self.per.count + 1, b.close.shape[1]))
-        for i, (k, a) in enumerate(pre.items()):
-            self.stack[i, 0] = 0.0 if k == "obv_base" or k in self.bools else np.nan
-            self.stack[i, 1:] = a
+        self.pre = pre
         self.done: dict[str, np.ndarray] | None = None
         if not self.use_partial:
-            before = {
-                k: (a != 0) if k in self.bools else a
-                for k, a in zip(self.keys, self.stack[:, :-1], strict=True)
-            }
+            before = {k: a[:-1] for k, a in pad(pre).items()}
             rows = np.arange(self.per.count)[:, None]
             count = np.where(np.isnan(b.close), 0, rows - self.first + 1)
             self.done = evaluate(b.close, b.high, b.low, b.volume, before, count, self.kst_need)
 
     def chunk(self, sl: slice) -> dict[str, np.ndarray]:
-        """Values and int8 readings of every session for the block's columns `sl`."""
-        b, group = self.bars, self.per.group
-        x, h, lo, v = (
-            np.ascontiguousarray(a[:, sl]) for a in (b.p_close, b.p_high, b.p_low, b.p_volume)
-        )
-        taken = np.take(np.ascontiguousarray(self.stack[:, :, sl]), group, axis=1)
-        at = {k: (taken[i] != 0) if k in self.bools else taken[i] for i, k in enumerate(self.keys)}
-        count = group[:, None] - self.first[None, sl] + 1
-        count[np.isnan(x)] = 0
-        out = evaluate(x, h, lo, v, at, count, self.kst_need)
+        """Values and int8 readings of every session for the block's columns `sl`.
+
+        Sessions are laid out as (period, k-th session of it, stock) so that the state of the
+        period before broadcasts over each period's sessions instead of being gathered.
+        """
+        per, b = self.per, self.bars
+        j, width = per.count, sl.stop - sl.start
+        slots = per.slots
+        shape = (j, per.longest, width)
+        newest: list[np.ndarray] = []
+        for a in (b.p_close, b.p_high, b.p_low, b.p_volume):
+            laid = np.full((j * per.longest, width), np.nan)
+            laid[slots] = a[:, sl]
+            newest.append(laid.reshape(shape))
+        x, h, lo, v = newest
+        at = {}
+        for k, a in self.pre.items():
+            before = np.empty((j, 1, width), dtype=a.dtype)
+            before[0] = 0.0 if k == "obv_base" else np.nan
+            before[1:, 0] = a[:-1, sl]
+            at[k] = before
+        count = (np.arange(j)[:, None, None] + 1) - self.first[None, None, sl]
+        count = np.where(np.isnan(x), 0, count).astype(np.int32)
+        laid_out = evaluate(x, h, lo, v, at, count, self.kst_need)
+        out = {k: laid_out[k].reshape(-1, width)[slots] for k in CHUNK_KEYS}
         if self.done is not None:
-            done, part = self.done, self.per.partial
+            done, part, group = self.done, per.partial, per.group
             out = {k: drop_partial(a, done[k][:, sl], part, group) for k, a in out.items()}
         return out
 
@@ -175,46 +208,58 @@ def technicals_history(panel: Panel, params: Params = DEFAULT) -> PillarHistory:
     n_t, n = panel.shape
     kinds = {"w": _Period(panel, "W", params), "m": _Period(panel, "M", params)}
     filled = panel.filled
-    ex = {name: np.empty((n_t, n), dtype=np.float32) for name in READING_NAMES}
+    ex: dict[str, np.ndarray] = {
+        name: np.empty((n_t, n), dtype=np.float32) for name in READING_NAMES
+    }
     ex |= {key: np.empty((n_t, n)) for key in SCREEN_VALUES.values()}
     ex |= {"t": np.empty((n_t, n)), "band": np.empty((n_t, n), dtype=np.float32)}
     ex["count"] = np.empty((n_t, n), dtype=np.float32)
     grade = np.empty((n_t, n))
-    nan32 = np.float32(np.nan)
     for w in range(0, n, WIDE_CHUNK):
         wide = slice(w, min(w + WIDE_CHUNK, n))
-        width = wide.stop - w
         block = tuple(np.ascontiguousarray(x[:, wide]) for x in filled)
-        total = np.zeros((n_t, width), dtype=np.int8)
-        count = np.zeros((n_t, width), dtype=np.int8)
-
-        def add(name: str, value: np.ndarray, ok: np.ndarray, sl: slice) -> None:
-            total[:, sl] += value * _i8(ok)
-            count[:, sl] += _i8(ok)
-            ex[name][:, w + sl.start : w + sl.stop] = np.where(ok, value, nan32)
-
-        daily = mas_reading(block[3])
-        add("mas", daily["r_mas"], daily["ok_mas"], slice(0, width))
-        del daily
-        for kind in kinds.values():
-            kind.block(block)
-        for a in range(0, width, CHUNK):
-            sl = slice(a, min(a + CHUNK, width))
-            cols = slice(w + sl.start, w + sl.stop)
-            for suffix, kind in kinds.items():
-                part = kind.chunk(sl)
-                ex[f"rsi_{suffix}_value"][:, cols] = part["rsi"]
-                ex[f"macd_{suffix}_value"][:, cols] = part["macd"]
-                for base in PERIOD_READINGS:
-                    add(f"{base}_{suffix}", part[f"r_{base}"], part[f"ok_{base}"], sl)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            t = np.round(total / count, 6)
-        t[count < params.tech_min_readings] = np.nan
-        ex["t"][:, wide] = t
-        ex["band"][:, wide] = band(t)
-        ex["count"][:, wide] = count
-        grade[:, wide] = hysteresis(t, params.tech_hysteresis_margin)
+        for key, a in _block_history(block, kinds, params).items():
+            (grade if key == "grade" else ex[key])[:, wide] = a
     return PillarHistory(grade=grade, score=50.0 + 25.0 * ex["t"], extras=ex)
+
+
+def _block_history(
+    block: tuple[np.ndarray, ...], kinds: dict[str, _Period], params: Params
+) -> dict[str, np.ndarray]:
+    """technicals_history's arrays for one block of columns (filled o, h, l, c, v)."""
+    n_t, width = block[3].shape
+    out: dict[str, np.ndarray] = {
+        name: np.empty((n_t, width), dtype=np.float32) for name in READING_NAMES
+    }
+    out |= {key: np.empty((n_t, width)) for key in SCREEN_VALUES.values()}
+    total = np.zeros((n_t, width), dtype=np.int8)
+    count = np.zeros((n_t, width), dtype=np.int8)
+    nan32 = np.float32(np.nan)
+
+    def add(name: str, value: np.ndarray, ok: np.ndarray, sl: slice) -> None:
+        total[:, sl] += value * _i8(ok)
+        count[:, sl] += _i8(ok)
+        out[name][:, sl] = np.where(ok, value, nan32)
+
+    daily = mas_reading(block[3])
+    add("mas", daily["r_mas"], daily["ok_mas"], slice(0, width))
+    del daily
+    for kind in kinds.values():
+        kind.block(block)
+    for a in range(0, width, CHUNK):
+        sl = slice(a, min(a + CHUNK, width))
+        for suffix, kind in kinds.items():
+            part = kind.chunk(sl)
+            out[f"rsi_{suffix}_value"][:, sl] = part["rsi"]
+            out[f"macd_{suffix}_value"][:, sl] = part["macd"]
+            for base in PERIOD_READINGS:
+                add(f"{base}_{suffix}", part[f"r_{base}"], part[f"ok_{base}"], sl)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = np.round(total / count, 6)
+    t[count < params.tech_min_readings] = np.nan
+    out |= {"t": t, "band": band(t), "count": count}
+    out["grade"] = hysteresis(t, params.tech_hysteresis_margin)
+    return out
 
 
 def daily_fields(panel: Panel, t: int) -> pd.DataFrame:

@@ -7,6 +7,7 @@ pillar history, so the text always matches what the replay published.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -80,7 +81,7 @@ def _detail(kind: str, d: dict[str, float]) -> str:
 
 def _reading_lines(
     panel: Panel, col: int, t: int, params: Params
-) -> tuple[list[str], dict[str, float]]:
+) -> tuple[list[str], dict[str, Any]]:
     filled = tuple(np.ascontiguousarray(a[:, col : col + 1]) for a in panel.filled)
     found: dict[str, tuple[float, dict[str, float], str]] = {}
     for suffix, pairs, kst_need in (
@@ -94,13 +95,18 @@ def _reading_lines(
         for kind in ("macd", "rsi", "bollinger", "kst", "dow", "obv"):
             need = kst_need if kind == "kst" else NEEDS.get(kind, 0)
             unit = f"{PERIOD_WORD[suffix]} bars"
-            found[f"{kind}_{suffix}"] = (d[f"r_{kind}"], d, f"needs {need} {unit}, has {int(d['count'])}")
+            found[f"{kind}_{suffix}"] = (
+                d[f"r_{kind}"],
+                d,
+                f"needs {need} {unit}, has {int(d['count'])}",
+            )
     daily = mas_reading(filled[3])
     dd = {k: float(np.asarray(a)[t, 0]) for k, a in daily.items() if k not in ("r_mas", "ok_mas")}
     has = int(np.sum(~np.isnan(filled[3][: t + 1, 0])))
     mas = float(daily["r_mas"][t, 0]) if daily["ok_mas"][t, 0] else math.nan
     found["mas"] = (mas, dd, f"needs {NEEDS['mas']} daily sessions, has {has}")
-    lines, raw = [], {}
+    lines: list[str] = []
+    raw: dict[str, Any] = {}
     for name in READING_NAMES:
         kind, _, suffix = name.partition("_")
         value, d, missing = found[name]
@@ -131,7 +137,10 @@ def explain_technicals(
     """
     n_t = panel.shape[0]
     t = t + n_t if t < 0 else t
-    col = int(panel.symbols.get_loc(symbol))
+    loc = panel.symbols.get_loc(symbol)
+    if not isinstance(loc, int):
+        raise KeyError(symbol)
+    col = loc
     lines, raw = _reading_lines(panel, col, t, params)
     ex = history.extras
     tv, count = float(ex["t"][t, col]), int(ex["count"][t, col])

@@ -12,28 +12,37 @@ import numpy as np
 import pandas as pd
 
 from tui.market import grades
-from tui.market.calendar import day_numbers, latest_event, on_sessions, overdue_days, take
-from tui.market.fintrend import result_windows
+from tui.market.fintrend_checks import result_windows
 from tui.market.model import MarketData, Panel
 from tui.market.params import DEFAULT, Params
+from tui.market.peers import PeerGroups
+from tui.market.periods import day_numbers, latest_event, overdue_days, session_index, take
 from tui.market.pillars import PillarExplanation, PillarHistory
 from tui.market.quality import annual_windows
 
 METRICS = ("pe", "pb", "ev_ebitda")
 BANDS = (80, 60, 40, 20)  # Very Attractive … Expensive lower bounds
+CUTS = np.array(BANDS[::-1], dtype=np.float64)
 NOT_RATED, RISKY, OK = 0.0, 1.0, 2.0
 
 
-def snapshot_close(data: MarketData, symbols: pd.Index) -> np.ndarray:
-    """Each stock's close on market.toml's as_of (its last close before, if none that day).
+BLOCK_CELLS = 1 << 18
+"""Sessions × symbols ranked at once: large enough to amortise NumPy calls, small enough to
+keep a block's temporaries in cache."""
 
-    `market_cap_cr` in stocks.csv is as of that date, so market cap at t is scaled by
-    C_t / this close.
+
+def implied_shares(data: MarketData, symbols: pd.Index) -> np.ndarray:
+    """Market cap per rupee of close: `market_cap_cr` / the close on the snapshot date.
+
+    Market cap at t is this × C_t (analytics.md §1). A cut keeps the full history's value in
+    `stocks["implied_shares"]` (its own prices end at the as-of session, which may be before the
+    snapshot); otherwise it is computed from `data`. NaN without `market_cap_cr` or a close.
     """
-    when = pd.Timestamp(data.meta.as_of)
-    px = data.prices[data.prices["date"] <= when]
-    last = px.sort_values(["symbol", "date"]).groupby("symbol")["close"].last()
-    return last.reindex(symbols).to_numpy(np.float64)
+    if "implied_shares" in data.stocks.columns:
+        shares = data.stocks["implied_shares"]
+    else:
+        shares = data.implied_shares
+    return shares.reindex(symbols).to_numpy(np.float64)
 
 
 def valuation_events(data: MarketData, symbols: pd.Index) -> pd.DataFrame:
@@ -41,7 +50,7 @@ def valuation_events(data: MarketData, symbols: pd.Index) -> pd.DataFrame:
 
     Returns:
         Frame sorted by (col, day) with status (0 inputs missing, 1 Risky, 2 rated), unit
-        (market cap per rupee of close: market_cap_cr / snapshot close, else shares_cr),
+        (market cap per rupee of close: `implied_shares`, else the annual shares_cr),
         ttm_pat, ttm_pbdit, ttm_eps, equity, net_debt, and the annual fields of the screen
         (dps, eps_growth, roe, roce, debt_to_equity, promoter_pledge).
     """
@@ -71,10 +80,7 @@ def valuation_events(data: MarketData, symbols: pd.Index) -> pd.DataFrame:
     ai = latest_event(acol, aday, col, day)
     a = {k: take(v[:, 0], ai) for k, v in av.items()}
     prev_eps = take(av["eps"][:, 1], ai)
-    mcap = data.stocks["market_cap_cr"].reindex(symbols) if "market_cap_cr" in data.stocks else None
-    per_rupee = np.full(len(symbols), np.nan)
-    if mcap is not None:
-        per_rupee = mcap.to_numpy(np.float64) / snapshot_close(data, symbols)
+    per_rupee = implied_shares(data, symbols)
     unit = np.where(np.isnan(per_rupee[col]), a["shares_cr"], per_rupee[col])
     f = {
         "col": col, "day": day, "unit": unit,
@@ -96,79 +102,28 @@ def valuation_events(data: MarketData, symbols: pd.Index) -> pd.DataFrame:
     return pd.DataFrame(f)
 
 
-def _pct_rank(a: np.ndarray) -> np.ndarray:
-    """Row-wise percentile 100·(rank − 1)/(n − 1) with average ranks; NaN stays NaN; n=1 → 50."""
-    t, m = a.shape
-    if m == 0:
-        return a.copy()
-    order = np.argsort(a, axis=1)  # NaN sorts last; ties get average ranks whatever the order
-    s = np.take_along_axis(a, order, axis=1)
-    pos = np.broadcast_to(np.arange(m), (t, m))
-    new = np.ones((t, m), dtype=bool)
-    new[:, 1:] = s[:, 1:] != s[:, :-1]
-    start = np.maximum.accumulate(np.where(new, pos, 0), axis=1)
-    last = np.ones((t, m), dtype=bool)
-    last[:, :-1] = new[:, 1:]
-    end = np.minimum.accumulate(np.where(last, pos, m)[:, ::-1], axis=1)[:, ::-1]
-    n = (~np.isnan(a)).sum(axis=1, keepdims=True)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        pct = np.where(n > 1, 100 * ((start + end) / 2) / (n - 1), 50.0)
-    out = np.empty_like(a)
-    np.put_along_axis(out, order, pct, axis=1)
-    return np.where(np.isnan(a), np.nan, out)
+def _coefficients(ev: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Per event: status and the multiples' coefficients per rupee of close, NaN-terminated.
 
-
-def peer_groups(
-    sectors: pd.Series, ok: np.ndarray, min_peers: int
-) -> tuple[list[np.ndarray], np.ndarray]:
-    """Sector column groups and, per (t, stock), whether its sector is its peer group."""
-    codes, _ = pd.factorize(sectors.fillna(""))
-    groups = [np.nonzero(codes == c)[0] for c in range(codes.max(initial=-1) + 1)]
-    big = np.zeros(ok.shape, dtype=bool)
-    for cols in groups:
-        big[:, cols] = (ok[:, cols].sum(axis=1) >= min_peers)[:, None]
-    return groups, big
-
-
-def percentiles(values: np.ndarray, groups: list[np.ndarray], big: np.ndarray) -> np.ndarray:
-    """Percentile of each value among its peers (sector when big, else the universe)."""
-    out = np.full(values.shape, np.nan)
-    has = ~np.isnan(values)
-    rows = np.nonzero((has & ~big).any(axis=1))[0]
-    if len(rows):
-        out[rows] = _pct_rank(values[rows])
-    for cols in groups:
-        sub = big[:, cols] & has[:, cols]
-        rows = np.nonzero(sub.any(axis=1))[0]
-        if len(rows):
-            ranked = _pct_rank(values[np.ix_(rows, cols)])
-            out[np.ix_(rows, cols)] = np.where(sub[rows], ranked, out[np.ix_(rows, cols)])
-    return out
-
-
-def _multiples(ev: pd.DataFrame, panel: Panel) -> dict[str, np.ndarray]:
+    The trailing NaN is what an index of -1 (no event yet) picks up.
+    """
     with np.errstate(invalid="ignore", divide="ignore"):
         coef = {
-            "status": ev["status"].to_numpy(),
-            "pe": (ev["unit"] / ev["ttm_pat"]).to_numpy(),
-            "pb": (ev["unit"] / ev["equity"]).to_numpy(),
-            "ev1": (ev["unit"] / ev["ttm_pbdit"]).to_numpy(),
-            "ev0": (ev["net_debt"] / ev["ttm_pbdit"]).to_numpy(),
+            "status": ev["status"].to_numpy(np.float64),
+            "pe": (ev["unit"] / ev["ttm_pat"]).to_numpy(np.float64),
+            "pb": (ev["unit"] / ev["equity"]).to_numpy(np.float64),
+            "ev1": (ev["unit"] / ev["ttm_pbdit"]).to_numpy(np.float64),
+            "ev0": (ev["net_debt"] / ev["ttm_pbdit"]).to_numpy(np.float64),
         }
-    grid = on_sessions(
-        panel.dates, panel.shape[1], ev["col"].to_numpy(), ev["day"].to_numpy(), coef
-    )
-    close = panel.filled[3]
-    return {
-        "status": np.where(np.isnan(close), NOT_RATED, np.nan_to_num(grid["status"])),
-        "pe": close * grid["pe"],
-        "pb": close * grid["pb"],
-        "ev_ebitda": close * grid["ev1"] + grid["ev0"],
-    }
+    return {name: np.append(v, np.nan) for name, v in coef.items()}
 
 
 def valuation_history(
-    data: MarketData, panel: Panel, quality: PillarHistory | None = None, params: Params = DEFAULT
+    data: MarketData,
+    panel: Panel,
+    quality: PillarHistory | None = None,
+    params: Params = DEFAULT,
+    rows: np.ndarray | None = None,
 ) -> PillarHistory:
     """The Valuation pillar for every session and symbol of the panel.
 
@@ -177,41 +132,81 @@ def valuation_history(
         panel: sessions, symbols and closes.
         quality: the Quality history on the same panel; where rated it tilts the score.
         params: valuation_min_peers, financial_sectors.
+        rows: optional (T,) booleans: the sessions whose grade and score are needed (e.g. where
+            any stock has Technicals and Financial trend rated, for the call replay). Other
+            sessions are not ranked and get NaN grade, score and cheapness; the multiples are
+            computed on every session. None ranks every session.
 
     Returns:
         grade (VALUATION codes, 0 = Risky), score, and extras "pe", "pb", "ev_ebitda" (the
         multiples, NaN where inputs are missing) and "cheapness".
     """
     ev = valuation_events(data, panel.symbols)
-    m = _multiples(ev, panel)
-    ok = m["status"] == OK
+    t, n = panel.shape
+    index = session_index(panel.dates, n, ev["col"].to_numpy(), ev["day"].to_numpy())
+    coef = _coefficients(ev)
+    close = panel.filled[3]
     sectors = data.stocks["sector"].reindex(panel.symbols)
+    peers = PeerGroups(sectors, params.valuation_min_peers)
     financial = sectors.isin(params.financial_sectors).to_numpy()
-    groups, big = peer_groups(sectors, ok, params.valuation_min_peers)
+    wanted = np.ones(t, dtype=bool) if rows is None else np.asarray(rows, dtype=bool)
+    multiples = {name: np.empty((t, n)) for name in METRICS}
+    grade, score, cheap = (np.full((t, n), np.nan) for _ in range(3))
+    step = max(1, BLOCK_CELLS // max(n, 1))
+    for lo in range(0, t, step):
+        hi = min(lo + step, t)
+        idx, c = index[lo:hi], close[lo:hi]
+        pe = multiples["pe"][lo:hi]
+        np.multiply(c, np.take(coef["pe"], idx), out=pe)
+        pb = multiples["pb"][lo:hi]
+        np.multiply(c, np.take(coef["pb"], idx), out=pb)
+        evx = multiples["ev_ebitda"][lo:hi]
+        np.add(c * np.take(coef["ev1"], idx), np.take(coef["ev0"], idx), out=evx)
+        keep = np.flatnonzero(wanted[lo:hi])
+        if not len(keep):
+            continue
+        if len(keep) < hi - lo:
+            idx, c, pe, pb, evx = idx[keep], c[keep], pe[keep], pb[keep], evx[keep]
+        status = np.take(coef["status"], idx)
+        priced = ~np.isnan(c)
+        ok = priced & (status == OK)
+        risky = priced & (status == RISKY)
+        q = None if quality is None else quality.score[lo:hi][keep]
+        g, s, ch = _rank_block(peers, ok, risky, (pe, pb, evx), financial, q)
+        at = lo + keep
+        grade[at], score[at], cheap[at] = g, s, ch
+    return PillarHistory(grade=grade, score=score, extras={**multiples, "cheapness": cheap})
+
+
+def _rank_block(
+    peers: PeerGroups,
+    ok: np.ndarray,
+    risky: np.ndarray,
+    values: tuple[np.ndarray, ...],
+    financial: np.ndarray,
+    quality: np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Grade, score and cheapness of a block of sessions from its multiples (§6.4)."""
+    big = peers.big(ok)
     total = np.zeros(ok.shape)
     count = np.zeros(ok.shape, dtype=np.int8)
-    for name in METRICS:
-        vals = np.where(ok, m[name], np.nan)
-        if name == "ev_ebitda":
-            vals[:, financial] = np.nan  # financials are valued on P/E and P/B only
-        pct = percentiles(vals, groups, big)
-        has = ~np.isnan(pct)
+    ev_ok = ok & ~financial  # financials are valued on P/E and P/B only
+    for name, multiple in zip(METRICS, values, strict=True):
+        has = ev_ok if name == "ev_ebitda" else ok
+        missing = ~has
+        pct = peers.ranked(np.where(has, multiple, np.nan), missing, big)
         count += has
-        total += np.nan_to_num(pct, copy=False)
+        np.add(total, pct, out=total, where=has)
     rated = ok & (count >= 2)
     with np.errstate(invalid="ignore", divide="ignore"):
         cheap = np.where(rated, 100 - total / count, np.nan)
     score = cheap
     if quality is not None:
-        score = np.clip(cheap + np.nan_to_num(0.2 * (quality.score - 50)), 0, 100)
-    code = np.select([score >= b for b in BANDS], [5, 4, 3, 2], 1).astype(np.float64)
-    risky = m["status"] == RISKY
+        score = np.clip(cheap + np.nan_to_num(0.2 * (quality - 50)), 0, 100)
+    # 1 below 20 … 5 from 80 (NaN scores are not rated and masked below).
+    code = np.searchsorted(CUTS, score, side="right").astype(np.float64) + 1
     grade = np.where(risky, 0.0, np.where(rated, code, np.nan))
-    return PillarHistory(
-        grade=grade,
-        score=np.where(risky, 0.0, score),
-        extras={"pe": m["pe"], "pb": m["pb"], "ev_ebitda": m["ev_ebitda"], "cheapness": cheap},
-    )
+    return grade, np.where(risky, 0.0, score), cheap
 
 
 def valuation_fields(
@@ -244,11 +239,11 @@ def valuation_fields(
             "div_yield": 100 * at("dps") / close, "roe": at("roe"), "roce": at("roce"),
             "debt_to_equity": at("debt_to_equity"), "promoter_pledge": at("promoter_pledge"),
         }, index=panel.symbols.rename("symbol"))  # fmt: skip
-    sectors = data.stocks["sector"].reindex(panel.symbols)
-    groups, big = peer_groups(sectors, ok[None, :], params.valuation_min_peers)
+    peers = PeerGroups(data.stocks["sector"].reindex(panel.symbols), params.valuation_min_peers)
+    big = peers.big(ok[None, :])[0]
     industry = np.full(n, np.nanmedian(pe) if ok.any() else np.nan)
-    for cols in groups:
-        if big[0, cols].any():
+    for g, cols in enumerate(peers.groups):
+        if big[g]:
             industry[cols] = np.nanmedian(pe[cols])
     out["industry_pe"] = industry
     return out

@@ -1,0 +1,87 @@
+"""Benchmarks of design.md §7 (run by `make bench`, never by `make test`).
+
+Each prints one line per figure; the README records them with the machine they ran on.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.bench.synthetic import synthetic_market
+from tui.market.analysis import analyse
+from tui.market.dashboard import build_dashboard
+
+BUDGET = {1500: 0.5, 5000: None, 20000: 6.0}
+
+
+def _best(fn: object, repeat: int) -> tuple[float, float]:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()  # type: ignore[operator]
+        times.append(time.perf_counter() - start)
+    return min(times), statistics.median(times)
+
+
+def _machine() -> str:
+    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+@pytest.mark.parametrize("n", [1500, 5000, 20000])
+def test_full_analytics(n: int) -> None:
+    data = synthetic_market(n, sessions=750)
+    analyse(data)  # warm caches of the data value (implied shares, sessions)
+    repeat = 3 if n < 20000 else 2
+    best, median = _best(lambda: analyse(data), repeat)
+    budget = BUDGET[n]
+    verdict = "" if budget is None else f" (budget {budget} s: {'ok' if best <= budget else 'OVER'})"
+    print(f"\nfull analytics {n:,} stocks x 750 sessions: best {best:.3f} s, median {median:.3f} s"
+          f"{verdict} [{_machine()}]")
+
+
+def test_dashboard_on_top_of_analysis() -> None:
+    a = analyse(synthetic_market(1500))
+    best, _ = _best(lambda: build_dashboard(a, "small"), 3)
+    print(f"\ndashboard model (1,500 stocks, after analysis): {best:.3f} s")
+
+
+def test_peak_memory_5000() -> None:
+    code = (
+        "import resource,sys; sys.path.insert(0, '.');"
+        "from tests.bench.synthetic import synthetic_market;"
+        "from tui.market.analysis import analyse;"
+        "from tui.market.dashboard import build_dashboard;"
+        "a = analyse(synthetic_market(5000)); build_dashboard(a, 'small');"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    peak_mb = int(out.stdout.strip()) / 1024
+    print(f"\npeak memory, 5,000 stocks (data + analysis + dashboard): {peak_mb:.0f} MB "
+          f"(budget 400 MB: {'ok' if peak_mb <= 400 else 'OVER'})")
+
+
+def _wall(args: list[str], repeat: int = 5) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(args, capture_output=True, check=True)
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def test_cli_wall_times(tmp_path: object) -> None:
+    dalal = [sys.executable, "-m", "tui.cli"]
+    env_cache = os.environ["DALAL_CACHE_DIR"]
+    subprocess.run([*dalal, "--source", "demo", "summary"], check=True, capture_output=True)
+    version = _wall([*dalal, "--version"])
+    summary = _wall([*dalal, "--source", "demo", "summary"], repeat=3)
+    print(f"\ndalal --version: {version:.3f} s (budget 0.2 s)")
+    print(f"dalal summary on the demo (warm cache {env_cache!s:.0}): {summary:.3f} s "
+          f"(budget 1.5 s)")

@@ -1,0 +1,233 @@
+"""Financial-trend checks F1–F15 per filing event (analytics.md §6.2).
+
+Each results filing event looks up the latest periods known on its day (`result_windows`), and
+F1–F11 are scored on those windows at once; F12–F14 per balance.csv filing over the last five
+half-years and F15 per annual.csv filing over the last three years. `fintrend` combines them
+into the pillar's daily history.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from tui.market.model import MarketData
+from tui.market.params import Params
+from tui.market.periods import (
+    PeriodRows,
+    day_numbers,
+    filing_events,
+    half_year_months,
+    period_key,
+    take,
+)
+
+VALUES = ("sales", "other_income", "pbdit", "interest", "pbt", "pat", "eps")
+REQUIRED = tuple(f"F{i}" for i in range(1, 10))
+CHECKS = tuple(f"F{i}" for i in range(1, 16))
+_EPS = 1e-9  # growth exactly on a tier edge (25 %, 10 %) lands in the higher tier
+
+
+@dataclass(frozen=True, eq=False)
+class ResultWindows:
+    """The latest periods known at each results filing event.
+
+    Attributes:
+        events: one row per (panel column, filing day): col, date, qkey (latest period key),
+            half (1 when the stock reports half-yearly), step (months per period).
+        values: name → (E, depth) arrays; column k is period qkey − k·step as known then.
+    """
+
+    events: pd.DataFrame
+    values: dict[str, np.ndarray]
+
+
+def result_windows(
+    results: pd.DataFrame, symbols: pd.Index, fiscal_start_month: int, depth: int = 5
+) -> ResultWindows:
+    """Look up, for each results filing event, the last `depth` periods known at that date.
+
+    Args:
+        results: results.csv rows (all filings; restatements resolved per event).
+        symbols: panel columns; other symbols are dropped.
+        fiscal_start_month: decides which months end a half-year.
+        depth: periods per window (q, q−1, …).
+    """
+    col = symbols.get_indexer(results["symbol"])
+    keep = col >= 0
+    res = results[keep]
+    col = col[keep].astype(np.int64)
+    key = period_key(res["period_end"])
+    events = filing_events(col, key, res["filed_on"])
+    # A stock is half-yearly while every period it has filed ends a half-year (SME listings).
+    halves = np.isin(key % 12 + 1, half_year_months(fiscal_start_month))
+    frame = pd.DataFrame({"col": col, "date": res["filed_on"].to_numpy(), "q": ~halves})
+    frame = frame.sort_values(["col", "date"], kind="stable")
+    quarterly = frame.groupby("col")["q"].cumsum().to_numpy()
+    last_of_day = ~frame.duplicated(["col", "date"], keep="last").to_numpy()
+    events["half"] = ((quarterly[last_of_day] == 0) & (events["known"].to_numpy() >= 2)).astype(
+        np.int64
+    )
+    events["step"] = np.where(events["half"] == 1, 6, 3)
+    rows = PeriodRows(col, key, res["filed_on"])
+    ev_col = events["col"].to_numpy(np.int64)
+    ev_key = events["qkey"].to_numpy(np.int64)
+    ev_day = events["day"].to_numpy(np.int64)
+    step = events["step"].to_numpy(np.int64)
+    found = [rows.find(ev_col, ev_key - k * step, ev_day) for k in range(depth)]
+    values = {
+        name: np.stack([take(res[name].to_numpy(np.float64), f) for f in found], axis=1)
+        for name in VALUES
+    }
+    return ResultWindows(events=events, values=values)
+
+
+def _tier(cur: np.ndarray, base: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        g = cur / base - 1
+    pos = np.select(
+        [g >= 0.25 - _EPS, g >= 0.10 - _EPS, g > -0.10 + _EPS, g > -0.25 + _EPS], [4, 2, 0, -2], -4
+    )
+    neg = np.select([cur > 0, cur > base, cur == base], [4, 2, 0], -4)
+    out = np.where(base > 0, pos, neg).astype(np.float64)
+    return np.where(np.isnan(cur) | np.isnan(base), np.nan, out)
+
+
+def _ext(window: np.ndarray) -> np.ndarray:
+    cur, rest = window[:, 0], window[:, 1:]
+    with np.errstate(invalid="ignore"):
+        out = np.where(cur > rest.max(axis=1), 2.0, np.where(cur < rest.min(axis=1), -2.0, 0.0))
+    return np.where(np.isnan(window).any(axis=1), np.nan, out)
+
+
+def result_checks(w: ResultWindows, financial: np.ndarray) -> dict[str, np.ndarray]:
+    """Points of F1–F11 per filing event, NaN where a check is n/a.
+
+    Args:
+        w: the result windows (depth ≥ 5).
+        financial: per event, True for financial sectors (F9 and F10 skipped).
+    """
+    v = w.values
+    yoy = np.where(w.events["half"].to_numpy() == 1, 2, 4)[:, None]
+
+    def year_ago(name: str) -> np.ndarray:
+        return np.take_along_axis(v[name], yoy, axis=1)[:, 0]
+
+    def prev4(a: np.ndarray) -> np.ndarray:
+        return a[:, 1:5].mean(axis=1)  # NaN unless all four are known
+
+    ex_oi = v["pbt"] - v["other_income"]
+    sales = v["sales"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        margin = np.where((sales > 0).all(axis=1)[:, None], v["pbdit"] / sales, np.nan)
+        cover = np.where(
+            (v["interest"] != 0).all(axis=1)[:, None], v["pbdit"] / v["interest"], np.nan
+        )
+    interest, pbdit = v["interest"][:, 0], v["pbdit"][:, 0]
+    i_ago = year_ago("interest")
+    f10 = np.where(
+        (interest > 1.25 * i_ago) & ((interest > 0.05 * pbdit) | (pbdit <= 0)), -2.0, 0.0
+    )
+    oi, pbt = v["other_income"][:, 0], v["pbt"][:, 0]
+    f11 = np.where((oi > 0.4 * pbt) & (pbt > 0), -2.0, 0.0)
+    return {
+        "F1": _tier(sales[:, 0], year_ago("sales")),
+        "F2": _tier(ex_oi[:, 0], prev4(ex_oi)),
+        "F3": _tier(v["pat"][:, 0], prev4(v["pat"])),
+        "F4": _ext(sales),
+        "F5": _ext(v["pbdit"]),
+        "F6": _ext(margin),
+        "F7": _ext(ex_oi),
+        "F8": _ext(v["eps"]),
+        "F9": np.where(financial, np.nan, _ext(cover)),
+        "F10": np.where(financial | np.isnan(interest + i_ago + pbdit), np.nan, f10),
+        "F11": np.where(np.isnan(oi + pbt), np.nan, f11),
+    }
+
+
+def _extreme(window: np.ndarray, high_is_good: bool) -> np.ndarray:
+    pts = _ext(window) / 2
+    return pts if high_is_good else -pts
+
+
+def balance_checks(
+    data: MarketData, symbols: pd.Index
+) -> tuple[pd.DataFrame, dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """F12–F14 per balance.csv filing event over the last five half-years.
+
+    Debtors turnover is the half-year's sales (its quarters from results.csv as known at the
+    balance filing) over receivables.
+
+    Returns:
+        (events, points F12..F14, windows de/turnover/cash of shape (E, 5)).
+    """
+    bal = data.balance
+    col = symbols.get_indexer(bal["symbol"])
+    keep = col >= 0
+    bal, col = bal[keep], col[keep].astype(np.int64)
+    key = period_key(bal["period_end"])
+    res = data.results
+    rcol = symbols.get_indexer(res["symbol"])
+    ok = rcol >= 0
+    rrows = PeriodRows(
+        rcol[ok].astype(np.int64), period_key(res["period_end"][ok]), res["filed_on"][ok]
+    )
+    rsales = res["sales"][ok].to_numpy(np.float64)
+    days = day_numbers(bal["filed_on"])
+    hsales = take(rsales, rrows.find(col, key, days)) + take(rsales, rrows.find(col, key - 3, days))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        equity = bal["equity"].to_numpy(np.float64)
+        de = np.where(equity > 0, bal["borrowings"].to_numpy(np.float64) / equity, np.nan)
+        recv = bal["receivables"].to_numpy(np.float64)
+        turnover = np.where(recv > 0, hsales / recv, np.nan)
+    cash = bal["cash"].to_numpy(np.float64)
+    events = filing_events(col, key, bal["filed_on"])
+    rows = PeriodRows(col, key, bal["filed_on"])
+    found = [
+        rows.find(
+            events["col"].to_numpy(), events["qkey"].to_numpy() - 6 * k, events["day"].to_numpy()
+        )
+        for k in range(5)
+    ]
+    windows = {
+        name: np.stack([take(arr, f) for f in found], axis=1)
+        for name, arr in (("de", de), ("turnover", turnover), ("cash", cash))
+    }
+    points = {
+        "F12": _extreme(windows["de"], high_is_good=False),
+        "F13": _extreme(windows["turnover"], high_is_good=True),
+        "F14": _extreme(windows["cash"], high_is_good=True),
+    }
+    return events, points, windows
+
+
+def cfo_check(data: MarketData, symbols: pd.Index) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """F15 per annual.csv filing event: cash from operations at a 3-year high (+1) or low (−1).
+
+    Returns:
+        (events, points, cfo windows of shape (E, 3)).
+    """
+    ann = data.annual
+    col = symbols.get_indexer(ann["symbol"])
+    keep = col >= 0
+    ann, col = ann[keep], col[keep].astype(np.int64)
+    key = period_key(ann["year_end"])
+    events = filing_events(col, key, ann["filed_on"])
+    rows = PeriodRows(col, key, ann["filed_on"])
+    cfo = ann["cfo"].to_numpy(np.float64)
+    window = np.stack(
+        [
+            take(cfo, rows.find(events["col"].to_numpy(), events["qkey"].to_numpy() - 12 * k,
+                                events["day"].to_numpy()))
+            for k in range(3)
+        ],
+        axis=1,
+    )  # fmt: skip
+    return events, _extreme(window, high_is_good=True), window
+
+
+def _financial(data: MarketData, symbols: pd.Index, params: Params) -> np.ndarray:
+    sector = data.stocks["sector"].reindex(symbols)
+    return sector.isin(params.financial_sectors).to_numpy()
