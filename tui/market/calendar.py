@@ -58,7 +58,8 @@ def days_since_results(data: MarketData, as_of: object = None) -> pd.Series:
     res = data.results[data.results["filed_on"] <= session]
     last = res.groupby("symbol")["filed_on"].max()
     days = (session - last).dt.days.astype("float64")
-    return days.reindex(data.stocks.index).rename("days_since_results")
+    out: pd.Series = days.reindex(data.stocks.index).rename("days_since_results")
+    return out
 
 
 def results_in_days(data: MarketData, as_of: object = None) -> pd.Series:
@@ -99,15 +100,15 @@ def overdue_status(data: MarketData, as_of: object = None) -> pd.DataFrame:
     missing = np.maximum(0, (due - last) // step)
     cal = _known_calendar(data, session)
     met = cal[cal["date"] <= session].groupby("symbol")["date"].max()
-    next_end = pd.Series([key_to_month_end(k) for k in due + step], index=last.index)
+    next_end = pd.Series([key_to_month_end(int(k)) for k in due + step], index=last.index)
     pending = met.reindex(last.index) > next_end
     status = np.where(
         missing > 0, "overdue", np.where(pending & (last < due + step), "pending", "on_time")
     )
     return pd.DataFrame(
         {
-            "last_period": [key_to_month_end(k) for k in last],
-            "due_period": [key_to_month_end(k) for k in due],
+            "last_period": [key_to_month_end(int(k)) for k in last],
+            "due_period": [key_to_month_end(int(k)) for k in due],
             "missing": missing.astype(int),
             "half_yearly": half.astype(bool),
             "status": status,
@@ -121,7 +122,7 @@ def _grade_words(
 ) -> list[str | None]:
     if history is None or panel is None or row < 0:
         return [None] * len(symbols)
-    cols = panel.symbols.get_indexer(symbols)
+    cols = panel.symbols.get_indexer(pd.Index(symbols))
     codes = np.where(cols >= 0, history.grade[row, np.clip(cols, 0, None)], np.nan)
     return [grades.word(grades.FIN_TREND, float(c)) for c in codes]
 
@@ -202,16 +203,20 @@ def recently_declared(
         panel, fin_trend = _fin_trend(data, session)
     fs = data.meta.fiscal_year_start_month
     rows = []
-    for rec in res.itertuples(index=False):  # a week of filings: a few hundred rows at most
-        name = str(data.stocks["name"].get(rec.symbol, rec.symbol))
-        before, after, p0, p1 = _around(panel, fin_trend, rec.symbol, rec.filed_on)
-        label = quarter_label(rec.period_end, fs)
+    # A week of filings: a few hundred rows at most.
+    for symbol, filed_on, period_end in zip(
+        res["symbol"].astype(str), pd.DatetimeIndex(res["filed_on"]),
+        pd.DatetimeIndex(res["period_end"]), strict=True,
+    ):  # fmt: skip
+        name = str(data.stocks["name"].get(symbol, symbol))
+        before, after, p0, p1 = _around(panel, fin_trend, symbol, filed_on)
+        label = quarter_label(period_end, fs)
         rows.append(
             {
-                "filed_on": rec.filed_on,
-                "symbol": rec.symbol,
+                "filed_on": filed_on,
+                "symbol": symbol,
                 "name": name,
-                "period_end": rec.period_end,
+                "period_end": period_end,
                 "quarter": label,
                 "before": before,
                 "after": after,

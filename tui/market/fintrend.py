@@ -35,6 +35,7 @@ from tui.market.periods import (
     on_sessions,
     overdue_days,
     quarter_label,
+    session_row,
     take,
 )
 from tui.market.pillars import PillarExplanation, PillarHistory
@@ -154,9 +155,7 @@ class Check:
 
 
 def _row(data: MarketData, panel: Panel, t: int | object) -> int:
-    if isinstance(t, (int, np.integer)):
-        return int(t)
-    return int(panel.dates.searchsorted(pd.Timestamp(t), side="right")) - 1  # type: ignore[arg-type]
+    return session_row(panel.dates, t)
 
 
 def _only(data: MarketData, symbol: str, session: pd.Timestamp) -> MarketData:

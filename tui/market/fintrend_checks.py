@@ -55,7 +55,7 @@ def result_windows(
         fiscal_start_month: decides which months end a half-year.
         depth: periods per window (q, q−1, …).
     """
-    col = symbols.get_indexer(results["symbol"])
+    col = symbols.get_indexer(pd.Index(results["symbol"]))
     keep = col >= 0
     res = results[keep]
     col = col[keep].astype(np.int64)
@@ -113,15 +113,17 @@ def result_checks(w: ResultWindows, financial: np.ndarray) -> dict[str, np.ndarr
     yoy = np.where(w.events["half"].to_numpy() == 1, 2, 4)[:, None]
 
     def year_ago(name: str) -> np.ndarray:
-        return np.take_along_axis(v[name], yoy, axis=1)[:, 0]
+        ago: np.ndarray = np.take_along_axis(v[name], yoy, axis=1)[:, 0]
+        return ago
 
     def prev4(a: np.ndarray) -> np.ndarray:
-        return a[:, 1:5].mean(axis=1)  # NaN unless all four are known
+        mean: np.ndarray = a[:, 1:5].mean(axis=1)  # NaN unless all four are known
+        return mean
 
     ex_oi = v["pbt"] - v["other_income"]
     sales = v["sales"]
     with np.errstate(divide="ignore", invalid="ignore"):
-        margin = np.where((sales > 0).all(axis=1)[:, None], v["pbdit"] / sales, np.nan)
+        margin = np.where(np.all(sales > 0, axis=1)[:, None], v["pbdit"] / sales, np.nan)
         cover = np.where(
             (v["interest"] != 0).all(axis=1)[:, None], v["pbdit"] / v["interest"], np.nan
         )
@@ -164,12 +166,12 @@ def balance_checks(
         (events, points F12..F14, windows de/turnover/cash of shape (E, 5)).
     """
     bal = data.balance
-    col = symbols.get_indexer(bal["symbol"])
+    col = symbols.get_indexer(pd.Index(bal["symbol"]))
     keep = col >= 0
     bal, col = bal[keep], col[keep].astype(np.int64)
     key = period_key(bal["period_end"])
     res = data.results
-    rcol = symbols.get_indexer(res["symbol"])
+    rcol = symbols.get_indexer(pd.Index(res["symbol"]))
     ok = rcol >= 0
     rrows = PeriodRows(
         rcol[ok].astype(np.int64), period_key(res["period_end"][ok]), res["filed_on"][ok]
@@ -210,7 +212,7 @@ def cfo_check(data: MarketData, symbols: pd.Index) -> tuple[pd.DataFrame, np.nda
         (events, points, cfo windows of shape (E, 3)).
     """
     ann = data.annual
-    col = symbols.get_indexer(ann["symbol"])
+    col = symbols.get_indexer(pd.Index(ann["symbol"]))
     keep = col >= 0
     ann, col = ann[keep], col[keep].astype(np.int64)
     key = period_key(ann["year_end"])

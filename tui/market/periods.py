@@ -45,6 +45,16 @@ def quarter_label(period_end: dt.date | pd.Timestamp | str, fiscal_start_month: 
     return f"Q{quarter} FY{end_year % 100:02d}"
 
 
+def session_row(dates: pd.DatetimeIndex, t: int | object) -> int:
+    """Row of a session: `t` itself when an integer, else the session on or before date `t`."""
+    if isinstance(t, (int, np.integer)):
+        return int(t)
+    if not isinstance(t, (str, dt.date, np.datetime64)):
+        raise TypeError(f"not a session row or date: {t!r}")
+    when = pd.Timestamp(t).to_datetime64()
+    return int(np.searchsorted(dates.to_numpy(), when, side="right")) - 1
+
+
 def half_year_months(fiscal_start_month: int) -> tuple[int, int]:
     """(fiscal-year-end month, first-half-end month), 1-based: (3, 9) for an April year."""
     return (fiscal_start_month - 2) % 12 + 1, (fiscal_start_month + 4) % 12 + 1
@@ -185,7 +195,9 @@ def missing_at(
 ) -> np.ndarray:
     """Due periods after the latest filed one, on each day (§8: ≥ 1 overdue)."""
     step = np.where(half, 6, 3)
-    return np.maximum(0, (due_key_at(days, half, fiscal_start_month) - last_key) // step)
+    due = due_key_at(days, half, fiscal_start_month)
+    missing: np.ndarray = np.maximum(0, (due - last_key) // step)
+    return missing
 
 
 def overdue_days(last_key: np.ndarray, half: np.ndarray, fiscal_start_month: int) -> np.ndarray:

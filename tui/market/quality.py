@@ -21,6 +21,7 @@ from tui.market.periods import (
     key_to_month_end,
     on_sessions,
     period_key,
+    session_row,
     take,
 )
 from tui.market.pillars import PillarExplanation, PillarHistory
@@ -61,7 +62,7 @@ def annual_windows(
         (events with col, date, day, qkey; name → (E, depth) arrays, NaN for unknown years or
         absent optional columns; "known" is 1 where the year was filed).
     """
-    col = symbols.get_indexer(annual["symbol"])
+    col = symbols.get_indexer(pd.Index(annual["symbol"]))
     keep = col >= 0
     ann, col = annual[keep], col[keep].astype(np.int64)
     key = period_key(ann["year_end"])
@@ -229,8 +230,7 @@ def explain_quality(
         t: a session row of the panel, or a date (the session on or before it).
         params: as given to `quality_history`.
     """
-    r = t if isinstance(t, (int, np.integer)) else int(
-        panel.dates.searchsorted(pd.Timestamp(t), side="right")) - 1  # type: ignore[arg-type]  # fmt: skip
+    r = session_row(panel.dates, t)
     session = panel.dates[int(r)]
     j = panel.symbols.get_loc(symbol)
     ann = data.annual

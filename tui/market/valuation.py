@@ -16,7 +16,14 @@ from tui.market.fintrend_checks import result_windows
 from tui.market.model import MarketData, Panel
 from tui.market.params import DEFAULT, Params
 from tui.market.peers import PeerGroups
-from tui.market.periods import day_numbers, latest_event, overdue_days, session_index, take
+from tui.market.periods import (
+    day_numbers,
+    latest_event,
+    overdue_days,
+    session_index,
+    session_row,
+    take,
+)
 from tui.market.pillars import PillarExplanation, PillarHistory
 from tui.market.quality import annual_windows
 
@@ -250,9 +257,7 @@ def valuation_fields(
 
 
 def _row(panel: Panel, t: int | object) -> int:
-    if isinstance(t, (int, np.integer)):
-        return int(t)
-    return int(panel.dates.searchsorted(pd.Timestamp(t), side="right")) - 1  # type: ignore[arg-type]
+    return session_row(panel.dates, t)
 
 
 def explain_valuation(
@@ -281,7 +286,7 @@ def explain_valuation(
     elif grade is None:
         reason = "market cap, four filed quarters or the latest annual balance sheet missing"
         lines = []
-    raw = {k: (None if pd.isna(v) else float(v)) for k, v in fields.items()}
+    raw: dict[str, object] = {str(k): (None if pd.isna(v) else float(v)) for k, v in fields.items()}
     raw["as_of"] = panel.dates[r].date().isoformat()
     return PillarExplanation(
         pillar="valuation",
