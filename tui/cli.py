@@ -62,6 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
     locate = sub.add_parser("locate", help="print where dalal keeps config, data or cache")
     _global_options(locate)
     locate.add_argument("what", choices=("config", "data", "cache"))
+    _screen_parsers(sub)
+
+    _watchlist_parser(sub)
     return parser
 
 
@@ -112,6 +115,9 @@ def _dispatch(args: argparse.Namespace) -> int:
         "summary": _cmd_summary,
         "explain": _cmd_explain,
         "locate": _cmd_locate,
+        "screen": _cmd_screen,
+        "screens": _cmd_screens,
+        "watchlist": _cmd_watchlist,
     }
     return handlers[command](args)
 
@@ -174,6 +180,295 @@ def _cmd_explain(args: argparse.Namespace) -> int:
         print(json.dumps(result, ensure_ascii=False, allow_nan=False, default=str))
     else:
         print(explain_text(result))
+    return 0
+
+
+# --- dalal watchlist ---------------------------------------------------------------------------
+
+
+def _watchlist_parser(sub: Any) -> None:
+    """`dalal watchlist list | show | add | remove | delete | import | export`."""
+    watchlist = sub.add_parser("watchlist", help="list, show and change watchlists")
+    _global_options(watchlist)
+    actions = watchlist.add_subparsers(
+        dest="watchlist_action", parser_class=_Parser, metavar="ACTION"
+    )
+    actions.required = True
+
+    def action(name: str, help: str) -> argparse.ArgumentParser:
+        parser: argparse.ArgumentParser = actions.add_parser(name, help=help)
+        _global_options(parser)
+        return parser
+
+    action("list", "every watchlist and how many symbols it holds")
+    show = action("show", "a watchlist's entries, with the return since each was added")
+    show.add_argument("name")
+    show.add_argument("--format", choices=("text", "json"), default="text")
+    add = action("add", "add symbols at the data's as-of close (creates the list)")
+    add.add_argument("name")
+    add.add_argument("symbols", nargs="+", metavar="SYM")
+    remove = action("remove", "remove symbols from a watchlist")
+    remove.add_argument("name")
+    remove.add_argument("symbols", nargs="+", metavar="SYM")
+    delete = action("delete", "delete a watchlist")
+    delete.add_argument("name")
+    importer = action("import", "add the symbols of a CSV (symbol column) or a plain list")
+    importer.add_argument("name")
+    importer.add_argument("file")
+    export = action("export", "write a watchlist as CSV to stdout")
+    export.add_argument("name")
+
+
+def _cmd_watchlist(args: argparse.Namespace) -> int:
+    from tui.store import watchlists as wl
+
+    def notice(event: object) -> None:
+        _fail(str(event))
+
+    action = args.watchlist_action
+    if action == "list":
+        lists = wl.load_all(notice=notice)
+        if not lists:
+            _fail("no watchlists yet; start one with: dalal watchlist add NAME SYMBOL...")
+        width = max((len(w.name) for w in lists), default=0)
+        for w in lists:
+            count = len(w.entries)
+            print(f"{w.name:<{width}}  {count} symbol{'' if count == 1 else 's'}")
+        return 0
+    if action == "show":
+        return _watchlist_show(args, wl.get(args.name, notice=notice))
+    if action == "add":
+        wl.check_name(args.name)
+        analysis, _ = _open(args)
+        symbols = list(dict.fromkeys(s.strip().upper() for s in args.symbols if s.strip()))
+        entries = [_watch_entry(analysis, s) for s in symbols]
+        known = [e for e in entries if e is not None]
+        unknown = [s for s, e in zip(symbols, entries, strict=True) if e is None]
+        if not known:
+            raise CliError(f"unknown symbol {', '.join(unknown)}; nothing added to '{args.name}'")
+        if unknown:
+            _fail(f"unknown symbol {', '.join(unknown)}, not added")
+        change = wl.add_symbols(args.name, known, notice=notice)
+        _report_change(change, "added", "to", analysis.as_of)
+        return 0
+    if action == "remove":
+        change = wl.remove_symbols(args.name, args.symbols, notice=notice)
+        if not change.done:
+            raise CliError(f"{', '.join(change.skipped)} not on '{change.name}'; nothing removed")
+        if change.skipped:
+            _fail(f"{', '.join(change.skipped)} not on '{change.name}'")
+        print(f"removed {', '.join(change.done)} from '{change.name}'")
+        return 0
+    if action == "delete":
+        print(f"deleted watchlist '{wl.delete(args.name, notice=notice)}'")
+        return 0
+    if action == "import":
+        from pathlib import Path
+
+        wl.check_name(args.name)
+        if not wl.read_symbols(Path(args.file)):
+            raise CliError(f"{args.file} holds no symbols")
+        analysis, _ = _open(args)
+        change = wl.import_symbols(
+            args.name, Path(args.file), lambda s: _watch_entry(analysis, s), notice=notice
+        )
+        if change.unknown and not change.done and not change.skipped:
+            raise CliError(
+                f"unknown symbol {', '.join(change.unknown)}; nothing added to '{args.name}'"
+            )
+        if change.unknown:
+            _fail(f"unknown symbol {', '.join(change.unknown)}, not added")
+        _report_change(change, "added", "to", analysis.as_of)
+        return 0
+    if action == "export":
+        sys.stdout.write(wl.export_csv(args.name, notice=notice))
+        return 0
+    raise CliError(f"unknown watchlist action '{action}'")  # pragma: no cover
+
+
+def _watch_entry(analysis: Any, symbol: str) -> Any:
+    """The entry for `symbol` at the analysis' session and close; None for an unknown symbol."""
+    import math
+
+    from tui.store.watchlists import Entry
+
+    close = _close_now(analysis, symbol)
+    if close is None and symbol not in analysis.data.stocks.index:
+        return None
+    return Entry(symbol, analysis.as_of, None if close is None or math.isnan(close) else close)
+
+
+def _close_now(analysis: Any, symbol: str) -> float | None:
+    """The symbol's last close up to the analysis' session (NaN before its first bar)."""
+    try:
+        col = analysis.column(symbol)
+    except KeyError:
+        return None
+    return float(analysis.panel.filled[3][analysis.t, col])
+
+
+def _report_change(change: Any, verb: str, preposition: str, as_of: Any) -> None:
+    if change.done:
+        print(
+            f"{verb} {', '.join(change.done)} {preposition} '{change.name}' "
+            f"(as of {as_of.isoformat()})"
+        )
+    if change.skipped:
+        print(f"already on '{change.name}' (kept as first added): {', '.join(change.skipped)}")
+
+
+def _watchlist_show(args: argparse.Namespace, watchlist: Any) -> int:
+    import math
+
+    analysis, _ = _open(args)
+    names = analysis.data.stocks.get("name")
+    rows = []
+    for e in watchlist.entries:
+        close = _close_now(analysis, e.symbol)
+        if close is not None and math.isnan(close):
+            close = None
+        since = None
+        if close is not None and e.added_price:
+            since = (close / e.added_price - 1.0) * 100.0
+        name = names.get(e.symbol) if names is not None else None
+        rows.append(
+            {
+                "symbol": e.symbol,
+                "name": name if isinstance(name, str) else None,
+                "added_on": None if e.added_on is None else e.added_on.isoformat(),
+                "added_price": e.added_price,
+                "close": close,
+                "return_since_added": since,
+            }
+        )
+    if args.format == "json":
+        out = {"name": watchlist.name, "as_of": analysis.as_of.isoformat(), "entries": rows}
+        print(json.dumps(out, ensure_ascii=False, allow_nan=False))
+        return 0
+    count = f"{len(rows)} symbol{'' if len(rows) == 1 else 's'}"
+    print(f"{watchlist.name} — {count}, as of {analysis.as_of.isoformat()}")
+    if not rows:
+        return 0
+    dash = "—"
+
+    def price(value: float | None) -> str:
+        return dash if value is None else f"{value:,.2f}"
+
+    table = [["symbol", "name", "added on", "added at", "close", "since added"]]
+    for r in rows:
+        table.append(
+            [
+                r["symbol"],
+                (r["name"] or "")[:32],
+                r["added_on"] or dash,
+                price(r["added_price"]),
+                price(r["close"]),
+                dash if r["return_since_added"] is None else f"{r['return_since_added']:+.2f}%",
+            ]
+        )
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+    right = {3, 4, 5}
+    for row in table:
+        cells = [
+            c.rjust(w) if i in right else c.ljust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        print("  ".join(cells).rstrip())
+    return 0
+
+
+# --- dalal screen, dalal screens ---------------------------------------------------------------
+
+
+def _screen_parsers(sub: Any) -> None:
+    """`dalal screen QUERY | --preset NAME ...` and `dalal screens`."""
+    screen = sub.add_parser("screen", help="filter the universe with a query or a screen")
+    _global_options(screen)
+    screen.add_argument("query", nargs="?", help="an SQ query (quote it; '--' before a leading -)")
+    screen.add_argument("--preset", help="a built-in or saved screen (see `dalal screens`)")
+    screen.add_argument("--sort", help="FIELD or FIELD:desc (default: the screen's, or score)")
+    screen.add_argument("--limit", type=int, help="show at most N rows")
+    screen.add_argument("--columns", help="extra columns, comma-separated (e.g. pe,rsi)")
+    screen.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    screens = sub.add_parser("screens", help="built-in and saved screens")
+    _global_options(screens)
+    screens.add_argument("--format", choices=("text", "json"), default="text")
+
+
+def _cmd_screen(args: argparse.Namespace) -> int:
+    from tui import screening
+    from tui.screening import output
+    from tui.screening.presets import PresetError, find_screen
+
+    if not args.query and not args.preset:
+        raise CliError("give a QUERY or --preset NAME (`dalal screens` lists the screens)")
+    if args.limit is not None and args.limit < 0:
+        raise CliError("--limit must be 0 or more")
+    try:
+        preset = find_screen(args.preset) if args.preset else None
+    except PresetError as exc:
+        raise CliError(str(exc)) from exc
+    analysis, _ = _open(args)
+    fields = screening.query_registry(analysis)
+    query = None
+    for text, prefix in ((preset.query if preset else None, f"screen '{args.preset}': "),
+                         (args.query, "")):  # fmt: skip
+        if not text:
+            continue
+        try:
+            parsed = screening.parse(text, fields=fields)
+        except screening.QueryError as exc:
+            _fail(f"{prefix}{exc}")
+            return EXIT_USAGE
+        query = parsed if query is None else query.and_(parsed)
+    assert query is not None
+    extra = list(preset.columns) if preset else []
+    extra += (args.columns or "").split(",")
+    try:
+        columns = output.columns_for(extra, fields)
+        rows = screening.evaluate(analysis, query)
+        rows = output.sort_rows(rows, args.sort or (preset.sort if preset else None), fields)
+    except (output.ColumnError, screening.QueryError) as exc:
+        raise CliError(str(exc)) from exc
+    limit = args.limit if args.limit is not None else (preset.limit if preset else None)
+    total = len(rows)
+    if limit is not None:
+        rows = rows.iloc[:limit]
+    if args.format == "json":
+        print(json.dumps(output.records(rows, columns, fields), ensure_ascii=False,
+                         allow_nan=False))  # fmt: skip
+    elif args.format == "csv":
+        sys.stdout.write(output.csv_text(rows, columns, fields))
+    else:
+        print(output.table_text(rows, columns, fields))
+        demo = " · DEMO DATA" if analysis.data.source == "demo" else ""
+        shown = f"{len(rows)} of {total}" if len(rows) < total else f"{total}"
+        print(f"\n{shown} stocks · {query.echo} · as of {analysis.as_of.isoformat()}"
+              f" · source {analysis.data.source}{demo}")  # fmt: skip
+    return 0
+
+
+def _cmd_screens(args: argparse.Namespace) -> int:
+    from tui.screening.presets import all_screens
+
+    screens, problems = all_screens()
+    for problem in problems:
+        _fail(problem)
+    if args.format == "json":
+        print(json.dumps([{"name": s.key, "title": s.title, "description": s.description,
+                           "query": s.query, "columns": list(s.columns), "sort": s.sort,
+                           "limit": s.limit, "builtin": s.builtin} for s in screens],
+                         ensure_ascii=False))  # fmt: skip
+        return 0
+    width = max((len(s.key) for s in screens), default=0)
+    for label, builtin in (("Built-in screens", True), ("Saved screens", False)):
+        group = [s for s in screens if s.builtin is builtin]
+        if not group:
+            continue
+        print(label)
+        for s in group:
+            print(f"  {s.key:<{width}}  {s.description or s.title}")
+            print(f"  {'':<{width}}  {s.query}")
     return 0
 
 

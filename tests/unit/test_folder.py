@@ -73,7 +73,7 @@ def test_tiny_folder_loads_typed_and_sorted(tmp_path: Path) -> None:
     assert list(prices.columns) == ["symbol", "date", "open", "high", "low", "close", "volume"]
     assert prices["date"].dtype == "datetime64[ns]"
     assert all(prices[c].dtype == np.float64 for c in ("open", "high", "low", "close", "volume"))
-    assert prices["symbol"].dtype == object
+    assert isinstance(prices["symbol"].dtype, pd.CategoricalDtype)  # compact: see MarketData
     assert list(prices.index) == list(range(11))
     assert list(prices["symbol"]) == ["ALPHA"] * 5 + ["BETA"] * 5 + ["GAMMA"]
     assert prices["date"].is_monotonic_increasing is False  # sorted within each symbol only

@@ -26,6 +26,10 @@ from tui.market.rating import RatingHistory, rating_history
 from tui.market.technicals import technicals_history
 from tui.market.valuation import valuation_history
 
+TECH_EXTRAS_KEPT = 2
+"""Sessions of technicals' per-reading extras kept: the as-of session and the one before
+(today's drivers and explanations read nothing older)."""
+
 PILLAR_KINDS = {
     "technical": "technicals",
     "fin_trend": "fin_trend",
@@ -122,10 +126,12 @@ def analyse(
     view = cut(data, as_of)
     panel = build_panel(view)
     t = len(panel.dates) - 1
-    technicals = technicals_history(panel, params)
+    technicals = technicals_history(panel, params, keep=TECH_EXTRAS_KEPT)
     fin_trend = fin_trend_history(view, panel, params)
     quality = quality_history(view, panel, params)
-    valuation = valuation_history(view, panel, quality, params)
+    # Valuation only matters on sessions where some call is computable (T and F rated).
+    rows = (~np.isnan(technicals.score) & ~np.isnan(fin_trend.score)).any(axis=1)
+    valuation = valuation_history(view, panel, quality, params, rows=rows, keep=TECH_EXTRAS_KEPT)
     illiquid = _illiquid(panel, params)
     pillars = {
         "technicals": technicals,

@@ -127,16 +127,16 @@ def _call_drivers(analysis: Analysis, i: int, col: int) -> list[str]:
 
 
 def _reading_drivers(analysis: Analysis, i: int, col: int) -> list[str]:
-    extras = analysis.pillars["technicals"].extras
+    history = analysis.pillars["technicals"]
     changed: list[tuple[float, str]] = []
     for key, label in READING_LABEL.items():
-        if key not in extras:
+        if key not in history.extras:
             continue
-        a, b = extras[key][i - 1, col], extras[key][i, col]
+        a, b = history.extra(key, i - 1, col), history.extra(key, i, col)
         if np.isnan(a) and np.isnan(b):
             continue
         if np.isnan(a) or np.isnan(b) or a != b:
-            w0 = "n/a" if np.isnan(a) else READING[int(a)]
+            w0 = "n/a" if np.isnan(a) else READING[int(a)]  # type: ignore[index]
             w1 = "n/a" if np.isnan(b) else READING[int(b)]
             delta = abs(np.nan_to_num(b) - np.nan_to_num(a))
             changed.append((delta, f"{label}: {w0} → {w1}"))

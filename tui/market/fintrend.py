@@ -16,6 +16,7 @@ import pandas as pd
 from tui.market import grades
 from tui.market.fintrend_checks import (
     CHECKS,
+    VALUES,
     REQUIRED,
     ResultWindows,
     _financial,
@@ -28,23 +29,29 @@ from tui.market.fintrend_text import check_lines, money
 from tui.market.model import MarketData, Panel
 from tui.market.params import DEFAULT, Params
 from tui.market.periods import (
+    day_number,
     day_numbers,
+    event_keys,
     key_to_month_end,
-    latest_event,
+    latest_keyed,
     missing_at,
-    on_sessions,
     overdue_days,
     quarter_label,
     session_row,
+    split_keys,
+    step_codes,
     take,
 )
 from tui.market.pillars import PillarExplanation, PillarHistory
 
 __all__ = [
+    "CHECKS_KEY",
     "Check",
+    "CheckTable",
     "ResultWindows",
     "explain_fin_trend",
     "fin_trend_history",
+    "check_table",
     "fired_checks",
     "grade_of_points",
     "money",
@@ -61,6 +68,108 @@ def grade_of_points(points: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(points), np.nan, code)
 
 
+CHECKS_KEY = "checks"
+"""`PillarHistory.extras` key of the `CheckTable` (a 0-d object array; see `check_table`)."""
+
+_NA = -128  # int8 points of a check that is n/a
+
+
+@dataclass(frozen=True, eq=False)
+class CheckTable:
+    """Per filing event, the points and row references the §7 driver lines are worded from.
+
+    A few bytes per event instead of a (T, N) array: `fired_checks(..., history=)` answers
+    from it in well under a millisecond. Keys are `periods.event_keys(col, day)`, sorted.
+
+    Attributes:
+        r_key: results filing events.
+        r_rows: (E, 5) positions in `data.results` of the window q, q−1, … (-1 unknown).
+        r_points: (E, 11) F1–F11 as int8, -128 where n/a.
+        r_half: the stock reports half-yearly.
+        r_financial: financial sector (F9 and F10 skipped).
+        b_key: balance.csv filing events.
+        b_points: (Eb, 3) F12–F14 as int8, -128 where n/a.
+        b_current: (Eb, 3) the current half-year's debt/equity, debtors turnover and cash.
+        a_key: annual.csv filing events.
+        a_points: F15 as int8, -128 where n/a.
+        a_current: the current year's cash from operations.
+    """
+
+    r_key: np.ndarray
+    r_rows: np.ndarray
+    r_points: np.ndarray
+    r_half: np.ndarray
+    r_financial: np.ndarray
+    b_key: np.ndarray
+    b_points: np.ndarray
+    b_current: np.ndarray
+    a_key: np.ndarray
+    a_points: np.ndarray
+    a_current: np.ndarray
+
+
+def _int8(points: np.ndarray) -> np.ndarray:
+    return np.where(np.isnan(points), _NA, points).astype(np.int8)
+
+
+def check_table(history: PillarHistory) -> CheckTable | None:
+    """The CheckTable `fin_trend_history` keeps in the history's extras, if any."""
+    holder = history.extras.get(CHECKS_KEY)
+    table = None if holder is None else holder[()]
+    return table if isinstance(table, CheckTable) else None
+
+
+def _keys(frame: pd.DataFrame) -> np.ndarray:
+    return event_keys(frame["col"].to_numpy(np.int64), frame["day"].to_numpy(np.int64))
+
+
+def _events(
+    data: MarketData, symbols: pd.Index, params: Params
+) -> tuple[dict[str, np.ndarray], CheckTable]:
+    """`fin_trend_events` as arrays, and the CheckTable of the filing events."""
+    fs = data.meta.fiscal_year_start_month
+    w = result_windows(data.results, symbols, fs)
+    ev = w.events
+    col = ev["col"].to_numpy(np.int64)
+    day = ev["day"].to_numpy(np.int64)
+    qkey = ev["qkey"].to_numpy(np.int64)
+    half = ev["half"].to_numpy() == 1
+    financial = _financial(data, symbols, params)[col]
+    checks = result_checks(w, financial)
+    core = sum(np.nan_to_num(c) for c in checks.values())  # small integers: exact in any order
+    count = sum((~np.isnan(checks[c])).astype(np.int64) for c in REQUIRED)
+    bev, bpts, bwin = balance_checks(data, symbols)
+    aev, apts, awin = cfo_check(data, symbols)
+    r_key, b_key, a_key = _keys(ev), _keys(bev), _keys(aev)
+    due = overdue_days(qkey, half, fs)
+    keys = np.sort(np.concatenate([r_key, *(event_keys(col, d) for d in due.T), b_key, a_key]))
+    keys = keys[np.append(True, keys[1:] != keys[:-1])] if len(keys) else keys
+    ucol, uday = split_keys(keys)
+    ri = latest_keyed(r_key, ucol, uday)
+    known = ri >= 0
+    ucol, uday, ri = ucol[known], uday[known], ri[known]
+    points = np.asarray(core, dtype=np.float64)[ri]
+    if len(bev):
+        total = sum(np.nan_to_num(p) for p in bpts.values())
+        points = points + np.nan_to_num(take(np.asarray(total), latest_keyed(b_key, ucol, uday)))
+    if len(aev):
+        points = points + np.nan_to_num(take(apts, latest_keyed(a_key, ucol, uday)))
+    missing = missing_at(uday, qkey[ri], half[ri], fs)
+    rated = (np.asarray(count)[ri] >= 6) & (missing < 2)
+    points = np.where(rated, points, np.nan)
+    table = CheckTable(
+        r_key=r_key, r_rows=w.rows.astype(np.int32), r_half=half, r_financial=financial,
+        r_points=np.stack([_int8(checks[c]) for c in CHECKS[:11]], axis=1),
+        b_key=b_key, b_points=np.stack([_int8(p) for p in bpts.values()], axis=1),
+        b_current=np.stack([bwin[k][:, 0] for k in ("de", "turnover", "cash")], axis=1),
+        a_key=a_key, a_points=_int8(apts), a_current=awin[:, 0],
+    )  # fmt: skip
+    return {
+        "col": ucol, "day": uday, "points": points, "grade": grade_of_points(points),
+        "missing": missing.astype(np.float64), "qkey": qkey[ri], "count": np.asarray(count)[ri],
+    }, table  # fmt: skip
+
+
 def fin_trend_events(data: MarketData, symbols: pd.Index, params: Params = DEFAULT) -> pd.DataFrame:
     """Every change of the pillar: filings of results, balance and annual rows, and the days a
     quarter becomes overdue.
@@ -70,45 +179,14 @@ def fin_trend_events(data: MarketData, symbols: pd.Index, params: Params = DEFAU
         (NaN when Not rated), grade, missing (due periods unfiled), qkey and count (computable
         F1–F9).
     """
-    fs = data.meta.fiscal_year_start_month
-    w = result_windows(data.results, symbols, fs)
-    ev = w.events
-    col = ev["col"].to_numpy(np.int64)
-    day = ev["day"].to_numpy(np.int64)
-    qkey = ev["qkey"].to_numpy(np.int64)
-    half = ev["half"].to_numpy() == 1
-    checks = result_checks(w, _financial(data, symbols, params)[col])
-    core = np.nansum(np.stack(list(checks.values()), axis=1), axis=1)
-    count = np.sum([~np.isnan(checks[c]) for c in REQUIRED], axis=0)
-    bev, bpts, _ = balance_checks(data, symbols)
-    aev, apts, _ = cfo_check(data, symbols)
-    streams = [(col, day), *((col, d) for d in overdue_days(qkey, half, fs).T)]
-    streams += [(e["col"].to_numpy(np.int64), e["day"].to_numpy(np.int64)) for e in (bev, aev)]
-    all_col = np.concatenate([c for c, _ in streams])
-    all_day = np.concatenate([d for _, d in streams])
-    order = np.lexsort((all_day, all_col))
-    ucol, uday = all_col[order], all_day[order]
-    first = np.ones(len(ucol), dtype=bool)
-    first[1:] = (ucol[1:] != ucol[:-1]) | (uday[1:] != uday[:-1])
-    ucol, uday = ucol[first], uday[first]
-    ri = latest_event(col, day, ucol, uday)
-    known = ri >= 0
-    ucol, uday, ri = ucol[known], uday[known], ri[known]
-    points = core[ri]
-    if len(bev):
-        total = np.nansum(np.stack(list(bpts.values()), axis=1), axis=1)
-        bi = latest_event(bev["col"].to_numpy(np.int64), bev["day"].to_numpy(np.int64), ucol, uday)
-        points = points + np.nan_to_num(take(total, bi))
-    if len(aev):
-        ai = latest_event(aev["col"].to_numpy(np.int64), aev["day"].to_numpy(np.int64), ucol, uday)
-        points = points + np.nan_to_num(take(apts, ai))
-    missing = missing_at(uday, qkey[ri], half[ri], fs)
-    rated = (count[ri] >= 6) & (missing < 2)
-    points = np.where(rated, points, np.nan)
-    return pd.DataFrame({
-        "col": ucol, "day": uday, "points": points, "grade": grade_of_points(points),
-        "missing": missing.astype(np.float64), "qkey": qkey[ri], "count": count[ri],
-    })  # fmt: skip
+    return pd.DataFrame(_events(data, symbols, params)[0])
+
+
+# Grid codes: points + 64 (NaN → 127), plus 128 when a due period is unfiled.
+_CODE = np.arange(256)
+_LUT_POINTS = np.where(_CODE % 128 == 127, np.nan, _CODE % 128 - 64.0)
+_LUT_GRADE = grade_of_points(_LUT_POINTS).astype(np.float32)
+_LUT_SCORE = np.clip(50 + 2 * _LUT_POINTS, 0, 100)
 
 
 def fin_trend_history(data: MarketData, panel: Panel, params: Params = DEFAULT) -> PillarHistory:
@@ -120,20 +198,29 @@ def fin_trend_history(data: MarketData, panel: Panel, params: Params = DEFAULT) 
         params: financial_sectors skip F9 and F10.
 
     Returns:
-        grade (FIN_TREND codes), score `clip(50 + 2·points)`, extras "points" (NaN where Not
-        rated) and "stale_results" (1.0 when a due quarter is unfiled; NaN before any filing).
+        grade (FIN_TREND codes, float32), score `clip(50 + 2·points)` (float64), extras
+        "points" (float32, NaN where Not rated), "stale_results" (bool: a due quarter is
+        unfiled; False before any filing) and CHECKS_KEY (the `CheckTable` behind
+        `fired_checks(..., history=)`, a 0-d object array).
     """
-    ev = fin_trend_events(data, panel.symbols, params)
-    points = ev["points"].to_numpy()
-    grid = on_sessions(panel.dates, panel.shape[1], ev["col"].to_numpy(), ev["day"].to_numpy(), {
-        "points": points, "grade": ev["grade"].to_numpy(),
-        "score": np.clip(50 + 2 * points, 0, 100),
-        "stale": np.where(ev["missing"] >= 1, 1.0, 0.0),
-    })  # fmt: skip
+    ev, table = _events(data, panel.symbols, params)
+    points = ev["points"]
+    ok = np.isnan(points) | ((points == np.round(points)) & (np.abs(points) <= 60))
+    if not ok.all():  # never: points are sums of small integers; kept for safety
+        raise ValueError("financial-trend points outside the grid codes")
+    code = np.where(np.isnan(points), 127, np.nan_to_num(points) + 64).astype(np.int64)
+    code += np.where(ev["missing"] >= 1, 128, 0)
+    grid = step_codes(panel.dates, panel.shape[1], ev["col"], ev["day"], code, base=127)
+    holder = np.empty((), dtype=object)
+    holder[()] = table
     return PillarHistory(
-        grade=grid["grade"],
-        score=grid["score"],
-        extras={"points": grid["points"], "stale_results": grid["stale"]},
+        grade=_LUT_GRADE[grid],
+        score=_LUT_SCORE[grid],
+        extras={
+            "points": _LUT_POINTS.astype(np.float32)[grid],
+            "stale_results": grid >= 128,
+            CHECKS_KEY: holder,
+        },
     )
 
 
@@ -164,8 +251,9 @@ def _only(data: MarketData, symbol: str, session: pd.Timestamp) -> MarketData:
     def known(frame: pd.DataFrame) -> pd.DataFrame:
         return frame[(frame["symbol"] == symbol) & (frame["filed_on"] <= session)]
 
-    return replace(data, results=known(data.results), annual=known(data.annual),
-                   balance=known(data.balance))  # fmt: skip
+    # No prices: the checks never read them, and MarketData re-encodes them on construction.
+    return replace(data, prices=data.prices.iloc[:0], results=known(data.results),
+                   annual=known(data.annual), balance=known(data.balance))  # fmt: skip
 
 
 def _stock_checks(
@@ -258,11 +346,72 @@ def explain_fin_trend(
     )
 
 
+def _points(p: np.ndarray) -> list[float]:
+    return [np.nan if x == _NA else float(x) for x in p.tolist()]
+
+
+def _table_checks(
+    data: MarketData, table: CheckTable, symbol: str, col: int, day: int
+) -> list[Check] | None:
+    """One stock's worded checks from the CheckTable; None when `data.results` is not the
+    frame the table was built from.
+
+    Only fired checks are exact: F12–F15 get their current value alone, which is all a
+    non-zero check's line shows.
+    """
+    where = np.array([col])
+    i = int(latest_keyed(table.r_key, where, np.array([day]))[0])
+    if i < 0:
+        return []
+    rows = table.r_rows[i]
+    res = data.results
+    if not 0 <= rows[0] < len(res) or res["symbol"].iat[int(rows[0])] != symbol:
+        return None
+    safe = np.maximum(rows, 0)
+    last = {
+        name: np.where(rows >= 0, res[name].to_numpy(np.float64)[safe], np.nan) for name in VALUES
+    }
+    points = dict(zip(CHECKS[:11], _points(table.r_points[i]), strict=True))
+    extra: dict[str, tuple[float, np.ndarray]] = {}
+    b = int(latest_keyed(table.b_key, where, np.array([day]))[0])
+    if b >= 0:
+        for k, (code, p) in enumerate(zip(CHECKS[11:14], _points(table.b_points[b]), strict=True)):
+            extra[code] = (p, table.b_current[b, k : k + 1])
+    a = int(latest_keyed(table.a_key, where, np.array([day]))[0])
+    if a >= 0:
+        extra["F15"] = (_points(table.a_points[a : a + 1])[0], table.a_current[a : a + 1])
+    lines = check_lines(last, points, extra, half=bool(table.r_half[i]),
+                        financial=bool(table.r_financial[i]))  # fmt: skip
+    return [Check(code, pts, line, short) for code, pts, line, short in lines]
+
+
 def fired_checks(
-    data: MarketData, panel: Panel, symbol: str, t: int | object, params: Params = DEFAULT
+    data: MarketData,
+    panel: Panel,
+    symbol: str,
+    t: int | object,
+    params: Params = DEFAULT,
+    history: PillarHistory | None = None,
 ) -> list[Check]:
-    """The checks with non-zero points on a session, by |points| then check number (§7 drivers)."""
+    """The checks with non-zero points on a session, by |points| then check number (§7 drivers).
+
+    Args:
+        data: the data the history was computed from.
+        panel: the history's panel.
+        symbol: the stock.
+        t: a session row of the panel, or a date (the session on or before it).
+        params: as given to `fin_trend_history`.
+        history: from `fin_trend_history` on this data: answers from its CheckTable in well
+            under a millisecond instead of recomputing the stock's checks (≈ 20 ms).
+    """
     session = panel.dates[_row(data, panel, t)]
-    checks, _ = _stock_checks(data, symbol, session, params)
+    table = None if history is None else check_table(history)
+    checks = None
+    if table is not None:
+        col = panel.symbols.get_loc(symbol)
+        if isinstance(col, int):
+            checks = _table_checks(data, table, symbol, col, day_number(session))
+    if checks is None:
+        checks, _ = _stock_checks(data, symbol, session, params)
     fired = [c for c in checks if c.points]
     return sorted(fired, key=lambda c: (-abs(c.points or 0), CHECKS.index(c.code)))

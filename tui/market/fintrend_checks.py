@@ -21,6 +21,7 @@ from tui.market.periods import (
     filing_events,
     half_year_months,
     period_key,
+    sorted_filings,
     take,
 )
 
@@ -38,10 +39,13 @@ class ResultWindows:
         events: one row per (panel column, filing day): col, date, qkey (latest period key),
             half (1 when the stock reports half-yearly), step (months per period).
         values: name → (E, depth) arrays; column k is period qkey − k·step as known then.
+        rows: (E, depth) positions in the input `results` frame of those periods, -1 where
+            unknown.
     """
 
     events: pd.DataFrame
     values: dict[str, np.ndarray]
+    rows: np.ndarray
 
 
 def result_windows(
@@ -56,32 +60,31 @@ def result_windows(
         depth: periods per window (q, q−1, …).
     """
     col = symbols.get_indexer(pd.Index(results["symbol"]))
-    keep = col >= 0
-    res = results[keep]
-    col = col[keep].astype(np.int64)
-    key = period_key(res["period_end"])
-    events = filing_events(col, key, res["filed_on"])
+    kept = np.flatnonzero(col >= 0)
+    col = col[kept].astype(np.int64)
+    filed_on = results["filed_on"].iloc[kept]
+    key = period_key(results["period_end"].iloc[kept])
+    s = sorted_filings(col, key, filed_on)
     # A stock is half-yearly while every period it has filed ends a half-year (SME listings).
-    halves = np.isin(key % 12 + 1, half_year_months(fiscal_start_month))
-    frame = pd.DataFrame({"col": col, "date": res["filed_on"].to_numpy(), "q": ~halves})
-    frame = frame.sort_values(["col", "date"], kind="stable")
-    quarterly = frame.groupby("col")["q"].cumsum().to_numpy()
-    last_of_day = ~frame.duplicated(["col", "date"], keep="last").to_numpy()
-    events["half"] = ((quarterly[last_of_day] == 0) & (events["known"].to_numpy() >= 2)).astype(
-        np.int64
-    )
-    events["step"] = np.where(events["half"] == 1, 6, 3)
-    rows = PeriodRows(col, key, res["filed_on"])
-    ev_col = events["col"].to_numpy(np.int64)
-    ev_key = events["qkey"].to_numpy(np.int64)
-    ev_day = events["day"].to_numpy(np.int64)
-    step = events["step"].to_numpy(np.int64)
-    found = [rows.find(ev_col, ev_key - k * step, ev_day) for k in range(depth)]
-    values = {
-        name: np.stack([take(res[name].to_numpy(np.float64), f) for f in found], axis=1)
-        for name in VALUES
-    }
-    return ResultWindows(events=events, values=values)
+    quarterly = np.cumsum(~np.isin(key % 12 + 1, half_year_months(fiscal_start_month))[s.order])
+    before = np.where(s.start > 0, quarterly[s.start - 1], 0)
+    half = ((quarterly - before)[s.last] == 0) & (s.known[s.last] >= 2)
+    rows_in_day = s.order[s.last]
+    ev_col, ev_key = col[rows_in_day], s.qkey[s.last]
+    dates = pd.DatetimeIndex(filed_on)[rows_in_day]
+    ev_day = day_numbers(dates)
+    step = np.where(half, 6, 3)
+    events = pd.DataFrame({
+        "col": ev_col, "date": dates, "key": key[rows_in_day], "row": rows_in_day,
+        "qkey": ev_key, "known": s.known[s.last], "day": ev_day,
+        "half": half.astype(np.int64), "step": step,
+    })  # fmt: skip
+    finder = PeriodRows(col, key, filed_on)
+    found = np.stack([finder.find(ev_col, ev_key - k * step, ev_day) for k in range(depth)])
+    rows = np.where(found >= 0, kept[found], -1)
+    # (depth, E) built contiguous, handed out as its (E, depth) transpose: columns are contiguous.
+    values = {name: take(results[name].to_numpy(np.float64), rows).T for name in VALUES}
+    return ResultWindows(events=events, values=values, rows=rows.T)
 
 
 def _tier(cur: np.ndarray, base: np.ndarray) -> np.ndarray:
@@ -95,11 +98,24 @@ def _tier(cur: np.ndarray, base: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(cur) | np.isnan(base), np.nan, out)
 
 
+def _columns(window: np.ndarray) -> list[np.ndarray]:
+    return [window[:, k] for k in range(window.shape[1])]
+
+
 def _ext(window: np.ndarray) -> np.ndarray:
-    cur, rest = window[:, 0], window[:, 1:]
-    with np.errstate(invalid="ignore"):
-        out = np.where(cur > rest.max(axis=1), 2.0, np.where(cur < rest.min(axis=1), -2.0, 0.0))
-    return np.where(np.isnan(window).any(axis=1), np.nan, out)
+    """+2 where column 0 is the strict max of its row, −2 the strict min, else 0; NaN if any
+    NaN."""
+    return _ext_columns(_columns(window))
+
+
+def _ext_columns(columns: list[np.ndarray]) -> np.ndarray:
+    # Column by column: numpy's row reductions over 3–5 values are slow.
+    cur, *rest = columns
+    hi, lo, gap = rest[0], rest[0], np.isnan(cur) | np.isnan(rest[0])
+    for c in rest[1:]:
+        hi, lo, gap = np.fmax(hi, c), np.fmin(lo, c), gap | np.isnan(c)
+    out = np.where(cur > hi, 2.0, np.where(cur < lo, -2.0, 0.0))
+    return np.where(gap, np.nan, out)
 
 
 def result_checks(w: ResultWindows, financial: np.ndarray) -> dict[str, np.ndarray]:
@@ -109,42 +125,42 @@ def result_checks(w: ResultWindows, financial: np.ndarray) -> dict[str, np.ndarr
         w: the result windows (depth ≥ 5).
         financial: per event, True for financial sectors (F9 and F10 skipped).
     """
-    v = w.values
-    yoy = np.where(w.events["half"].to_numpy() == 1, 2, 4)[:, None]
+    v = {name: _columns(a) for name, a in w.values.items()}
+    half = w.events["half"].to_numpy() == 1
 
     def year_ago(name: str) -> np.ndarray:
-        ago: np.ndarray = np.take_along_axis(v[name], yoy, axis=1)[:, 0]
+        ago: np.ndarray = np.where(half, v[name][2], v[name][4])
         return ago
 
-    def prev4(a: np.ndarray) -> np.ndarray:
-        mean: np.ndarray = a[:, 1:5].mean(axis=1)  # NaN unless all four are known
+    def prev4(a: list[np.ndarray]) -> np.ndarray:
+        # (a1 + a2 + a3 + a4) / 4 in this order, as mean(axis=1) sums; NaN unless all known.
+        mean: np.ndarray = (a[1] + a[2] + a[3] + a[4]) / 4
         return mean
 
-    ex_oi = v["pbt"] - v["other_income"]
-    sales = v["sales"]
+    sales, pbdit, interest = v["sales"], v["pbdit"], v["interest"]
+    ex_oi = [p - o for p, o in zip(v["pbt"], v["other_income"], strict=True)]
     with np.errstate(divide="ignore", invalid="ignore"):
-        margin = np.where(np.all(sales > 0, axis=1)[:, None], v["pbdit"] / sales, np.nan)
-        cover = np.where(
-            (v["interest"] != 0).all(axis=1)[:, None], v["pbdit"] / v["interest"], np.nan
-        )
-    interest, pbdit = v["interest"][:, 0], v["pbdit"][:, 0]
+        all_pos = np.logical_and.reduce([s > 0 for s in sales])
+        no_zero = np.logical_and.reduce([i != 0 for i in interest])
+        margin = [np.where(all_pos, p / s, np.nan) for p, s in zip(pbdit, sales, strict=True)]
+        cover = [np.where(no_zero, p / i, np.nan) for p, i in zip(pbdit, interest, strict=True)]
+    i0, p0 = interest[0], pbdit[0]
     i_ago = year_ago("interest")
-    f10 = np.where(
-        (interest > 1.25 * i_ago) & ((interest > 0.05 * pbdit) | (pbdit <= 0)), -2.0, 0.0
-    )
-    oi, pbt = v["other_income"][:, 0], v["pbt"][:, 0]
+    f10 = np.where((i0 > 1.25 * i_ago) & ((i0 > 0.05 * p0) | (p0 <= 0)), -2.0, 0.0)
+    oi, pbt = v["other_income"][0], v["pbt"][0]
     f11 = np.where((oi > 0.4 * pbt) & (pbt > 0), -2.0, 0.0)
+
     return {
-        "F1": _tier(sales[:, 0], year_ago("sales")),
-        "F2": _tier(ex_oi[:, 0], prev4(ex_oi)),
-        "F3": _tier(v["pat"][:, 0], prev4(v["pat"])),
-        "F4": _ext(sales),
-        "F5": _ext(v["pbdit"]),
-        "F6": _ext(margin),
-        "F7": _ext(ex_oi),
-        "F8": _ext(v["eps"]),
-        "F9": np.where(financial, np.nan, _ext(cover)),
-        "F10": np.where(financial | np.isnan(interest + i_ago + pbdit), np.nan, f10),
+        "F1": _tier(sales[0], year_ago("sales")),
+        "F2": _tier(ex_oi[0], prev4(ex_oi)),
+        "F3": _tier(v["pat"][0], prev4(v["pat"])),
+        "F4": _ext_columns(sales),
+        "F5": _ext_columns(pbdit),
+        "F6": _ext_columns(margin),
+        "F7": _ext_columns(ex_oi),
+        "F8": _ext_columns(v["eps"]),
+        "F9": np.where(financial, np.nan, _ext_columns(cover)),
+        "F10": np.where(financial | np.isnan(i0 + i_ago + p0), np.nan, f10),
         "F11": np.where(np.isnan(oi + pbt), np.nan, f11),
     }
 

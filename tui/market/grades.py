@@ -40,9 +40,12 @@ SCALES: dict[str, tuple[str, ...]] = {
 
 def word(scale: tuple[str, ...], code: float | None) -> str | None:
     """Return the display word of a grade code, or None when it is missing (Not rated)."""
-    if code is None or (isinstance(code, float) and math.isnan(code)):
+    if code is None:
         return None
-    return scale[int(code)]
+    value = float(code)  # NumPy scalars of any float width
+    if math.isnan(value):
+        return None
+    return scale[int(value)]
 
 
 def code(scale: tuple[str, ...], text: str) -> int:

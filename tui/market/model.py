@@ -107,11 +107,53 @@ class MarketData:
     calendar: pd.DataFrame = field(default_factory=lambda: empty_frame(CALENDAR_COLUMNS, ("date",)))
     source: str = "folder"
     stale: bool = False
+    bars: Panel | None = field(default=None, repr=False, compare=False)
+    """Daily bars stored densely instead of `prices` (see `compact`); None when `prices`
+    holds them."""
+
+    def __post_init__(self) -> None:
+        # Millions of price rows repeat a few thousand symbols: a categorical column holds
+        # them in 2 bytes a row instead of a Python string each (≈200 MB at 5,000 stocks).
+        frame = self.prices
+        symbol = frame["symbol"] if isinstance(frame, pd.DataFrame) and "symbol" in frame else None
+        if symbol is not None and not isinstance(symbol.dtype, pd.CategoricalDtype):
+            prices = self.prices.assign(symbol=symbol.astype("category"))
+            object.__setattr__(self, "prices", prices)
 
     @cached_property
     def sessions(self) -> pd.DatetimeIndex:
         """The market calendar: the union of the dates in indices.csv, ascending."""
         return pd.DatetimeIndex(np.unique(self.indices["date"].to_numpy()))
+
+    @cached_property
+    def panel(self) -> Panel:
+        """Dense daily bars on the market calendar for every stock (built once)."""
+        return self.bars if self.bars is not None else build_panel(self)
+
+    def compact(self) -> MarketData:
+        """The same data with the daily bars held only as a dense panel.
+
+        A long prices frame and a panel of the same bars would both live in memory during
+        an analysis; the panel alone is about 40 bytes per stock-session. `price_frame()`
+        rebuilds the long frame on demand (e.g. to write a folder).
+        """
+        if self.bars is not None:
+            return self
+        panel = self.panel
+        return replace(self, prices=empty_frame(PRICE_COLUMNS, ("date",)), bars=panel)
+
+    def price_frame(self) -> pd.DataFrame:
+        """The daily bars as the long prices frame (symbol, date, OHLCV), sorted."""
+        if self.bars is None:
+            return self.prices
+        p = self.bars
+        has = p.has_bar.T  # symbol-major order
+        sym = np.repeat(np.asarray(p.symbols, dtype=object), len(p.dates)).reshape(has.shape)
+        day = np.broadcast_to(p.dates.to_numpy(), has.shape)
+        frame = pd.DataFrame({"symbol": sym[has], "date": day[has]})
+        for c in ("open", "high", "low", "close", "volume"):
+            frame[c] = getattr(p, c).T[has]
+        return frame
 
     @cached_property
     def implied_shares(self) -> pd.Series:
@@ -123,6 +165,16 @@ class MarketData:
         if "market_cap_cr" not in self.stocks.columns:
             return pd.Series(np.nan, index=self.stocks.index, dtype="float64")
         snap = pd.Timestamp(self.meta.snapshot_date)
+        if self.bars is not None:
+            p = self.bars
+            row = int(p.dates.searchsorted(snap, side="right")) - 1
+            last = pd.Series(
+                _ffill(p.close[: row + 1])[-1] if row >= 0 else np.nan, index=p.symbols
+            )
+            close = last.reindex(self.stocks.index).astype("float64")
+            return (self.stocks["market_cap_cr"].astype("float64") / close).rename(
+                "implied_shares"
+            )
         known = self.prices[self.prices["date"] <= snap]
         last = known.groupby("symbol", sort=False, observed=True)["close"].last()
         close = last.reindex(self.stocks.index).astype("float64")
@@ -163,7 +215,14 @@ def cut(data: MarketData, as_of: dt.date | pd.Timestamp | str | None = None) -> 
     is present. The returned meta carries the resolved session as `as_of`.
     """
     session = data.resolve(as_of)
-    prices = data.prices[data.prices["date"] <= session]
+    bars = data.bars
+    if bars is not None:
+        k = int(bars.dates.searchsorted(session, side="right"))
+        bars = Panel(bars.dates[:k], bars.symbols, *(getattr(bars, c)[:k] for c in
+                     ("open", "high", "low", "close", "volume")))  # fmt: skip
+        prices = data.prices
+    else:
+        prices = data.prices[data.prices["date"] <= session]
     indices = data.indices[data.indices["date"] <= session]
     calendar = data.calendar
     if "announced_on" in calendar.columns:
@@ -180,6 +239,7 @@ def cut(data: MarketData, as_of: dt.date | pd.Timestamp | str | None = None) -> 
         annual=_latest_filed(data.annual, "year_end", session),
         balance=_latest_filed(data.balance, "period_end", session),
         calendar=calendar,
+        bars=bars,
     )
 
 
@@ -219,9 +279,29 @@ class Panel:
         return first
 
     @cached_property
+    def filled_close(self) -> np.ndarray:
+        """Closes carried forward after each stock's first bar (NaN before it)."""
+        return _ffill(self.close)
+
+    def filled_columns(
+        self, cols: slice
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """`filled` for a block of columns only (bounded memory for column-blocked work)."""
+        raw_close = self.close[:, cols]
+        close = _ffill(raw_close)
+        gap = np.isnan(raw_close) & ~np.isnan(close)
+        o, h, lo = (np.where(gap, close, a[:, cols]) for a in (self.open, self.high, self.low))
+        v = np.where(gap, 0.0, self.volume[:, cols])
+        return o, h, lo, close, v
+
+    @property
     def filled(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """(open, high, low, close, volume) with gaps after the first bar filled flat."""
-        close = _ffill(self.close)
+        """(open, high, low, close, volume) with gaps after the first bar filled flat.
+
+        Computed on each access (not cached): five more (T, N) arrays would double the
+        panel's memory, and only the technicals and a few one-row lookups need them.
+        """
+        close = self.filled_close
         gap = np.isnan(self.close) & ~np.isnan(close)
         o, h, lo = (np.where(gap, close, a) for a in (self.open, self.high, self.low))
         v = np.where(gap, 0.0, self.volume)
@@ -243,6 +323,15 @@ def build_panel(data: MarketData, symbols: pd.Index | None = None) -> Panel:
         data: usually an as-of cut.
         symbols: the column order; default all of `data.stocks` in index order.
     """
+    if data.bars is not None:
+        bars = data.bars
+        if symbols is None or bars.symbols.equals(pd.Index(symbols)):
+            return bars
+        cols = bars.symbols.get_indexer(pd.Index(symbols))
+        if (cols < 0).any():
+            raise KeyError("symbols not in the panel")
+        return Panel(bars.dates, pd.Index(symbols), *(getattr(bars, c)[:, cols] for c in
+                     ("open", "high", "low", "close", "volume")))  # fmt: skip
     dates = data.sessions
     symbols = pd.Index(data.stocks.index if symbols is None else symbols)
     t = len(dates)

@@ -10,6 +10,7 @@ Reg. 33(3) deadlines (analytics.md §8) decide when a period is due and when it 
 from __future__ import annotations
 
 import datetime as dt
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -66,6 +67,12 @@ def day_numbers(dates: pd.Series | pd.DatetimeIndex | np.ndarray) -> np.ndarray:
     return raw + _DAY_OFFSET
 
 
+def day_number(date: object) -> int:
+    """One date as a day number (scalar `day_numbers`)."""
+    when = np.datetime64(pd.Timestamp(date).to_datetime64(), "D")  # type: ignore[arg-type]
+    return int(when.astype(np.int64)) + _DAY_OFFSET
+
+
 class PeriodRows:
     """Filed period rows, searchable as "period P of column j as known on date d".
 
@@ -98,6 +105,42 @@ def take(values: np.ndarray, rows: np.ndarray) -> np.ndarray:
     return np.take(np.append(values.astype(np.float64), np.nan), rows)
 
 
+class SortedFilings(NamedTuple):
+    """Filings sorted by (column, filing date, period key), grouped by filing day.
+
+    Attributes:
+        order: input rows in sorted order.
+        last: per sorted row, True on the last row of its (column, filing date).
+        known: per sorted row, filings of its column up to and including it.
+        qkey: per sorted row, the latest period key of its column so far.
+        start: per sorted row, the sorted position of its column's first row.
+    """
+
+    order: np.ndarray
+    last: np.ndarray
+    known: np.ndarray
+    qkey: np.ndarray
+    start: np.ndarray
+
+
+def sorted_filings(col: np.ndarray, key: np.ndarray, filed_on: pd.Series) -> SortedFilings:
+    """Sort filings by (column, filing date, period key) (stable) and group them by day."""
+    stamp = np.asarray(pd.DatetimeIndex(filed_on).asi8, dtype=np.int64)
+    col = np.asarray(col, dtype=np.int64)
+    key = np.asarray(key, dtype=np.int64)
+    order = np.lexsort((key, stamp, col))
+    c, d, k = col[order], stamp[order], key[order]
+    n = len(order)
+    new_col = np.ones(n, dtype=bool)
+    new_col[1:] = c[1:] != c[:-1]
+    last = np.ones(n, dtype=bool)
+    last[:-1] = new_col[1:] | (d[1:] != d[:-1])
+    start = np.maximum.accumulate(np.where(new_col, np.arange(n), 0)) if n else order
+    big = np.int64(1 << 32)
+    qkey = np.maximum.accumulate(c * big + k) - c * big if n else k
+    return SortedFilings(order, last, np.arange(n) - start + 1, qkey, start)
+
+
 def filing_events(col: np.ndarray, key: np.ndarray, filed_on: pd.Series) -> pd.DataFrame:
     """One row per (panel column, filing day): the latest period key known after that filing.
 
@@ -106,16 +149,14 @@ def filing_events(col: np.ndarray, key: np.ndarray, filed_on: pd.Series) -> pd.D
         known (how many filings the column had by then), plus `row`: the last input row of
         that filing day.
     """
-    frame = pd.DataFrame({"col": col, "date": pd.DatetimeIndex(filed_on), "key": key})
-    frame["row"] = np.arange(len(frame))
-    frame = frame.sort_values(["col", "date", "key"], kind="stable")
-    c = frame["col"].to_numpy(np.int64)
-    big = np.int64(1 << 32)
-    frame["qkey"] = np.maximum.accumulate(c * big + frame["key"].to_numpy(np.int64)) - c * big
-    frame["known"] = frame.groupby("col").cumcount() + 1
-    events = frame.drop_duplicates(["col", "date"], keep="last").reset_index(drop=True)
-    events["day"] = day_numbers(events["date"])
-    return events
+    s = sorted_filings(col, key, filed_on)
+    rows = s.order[s.last]
+    dates = pd.DatetimeIndex(filed_on)[rows]
+    return pd.DataFrame({
+        "col": np.asarray(col, dtype=np.int64)[rows], "date": dates,
+        "key": np.asarray(key, dtype=np.int64)[rows], "row": rows, "qkey": s.qkey[s.last],
+        "known": s.known[s.last], "day": day_numbers(dates),
+    })  # fmt: skip
 
 
 def session_index(dates: pd.DatetimeIndex, n: int, col: np.ndarray, day: np.ndarray) -> np.ndarray:
@@ -147,6 +188,33 @@ def on_sessions(
     """
     index = session_index(dates, n, col, day)
     return {name: take(np.asarray(v), index) for name, v in values.items()}
+
+
+def step_codes(
+    dates: pd.DatetimeIndex, n: int, col: np.ndarray, day: np.ndarray, code: np.ndarray, base: int
+) -> np.ndarray:
+    """Like `session_index`, but puts a uint8 code per event straight on the grid.
+
+    Each kept event adds its change of code (mod 256) to its first session and one cumulative
+    sum down the sessions carries it forward: a (sessions × n) uint8 grid, `base` before a
+    column's first event. Far cheaper than an index grid followed by gathers.
+    """
+    t = len(dates)
+    grid = np.zeros((t, n), dtype=np.uint8)
+    rows = np.searchsorted(day_numbers(dates), day, side="left")
+    ok = rows < t
+    nxt_same = np.zeros(len(rows), dtype=bool)
+    nxt_same[:-1] = (col[1:] == col[:-1]) & (rows[1:] == rows[:-1])
+    ok &= ~nxt_same
+    c, r, v = col[ok], rows[ok], code[ok].astype(np.int64)
+    prev = np.empty(len(v), dtype=np.int64)
+    prev[:1] = base
+    prev[1:] = np.where(c[1:] == c[:-1], v[:-1], base)
+    grid[r, c] = (v - prev) & 0xFF
+    if t:
+        grid[0] += np.uint8(base)
+        np.cumsum(grid, axis=0, dtype=np.uint8, out=grid)
+    return grid
 
 
 def deadline(period_end: pd.Timestamp, fiscal_start_month: int = 4) -> pd.Timestamp:
@@ -208,6 +276,17 @@ def overdue_days(last_key: np.ndarray, half: np.ndarray, fiscal_start_month: int
     )
 
 
+def event_keys(col: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """(column, day number) packed into sortable int64 keys (see `latest_event`)."""
+    keys: np.ndarray = (np.asarray(col).astype(np.int64) << _DAY_BITS) | np.asarray(day)
+    return keys
+
+
+def split_keys(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(column, day number) of `event_keys`."""
+    return keys >> _DAY_BITS, keys & ((1 << _DAY_BITS) - 1)
+
+
 def latest_event(
     event_col: np.ndarray, event_day: np.ndarray, col: np.ndarray, day: np.ndarray
 ) -> np.ndarray:
@@ -215,10 +294,14 @@ def latest_event(
 
     Events must be sorted by (col, day).
     """
-    keys = (event_col.astype(np.int64) << _DAY_BITS) | event_day
-    wanted = (col.astype(np.int64) << _DAY_BITS) | day
-    pos = np.searchsorted(keys, wanted, side="right") - 1
+    return latest_keyed(event_keys(event_col, event_day), col, day)
+
+
+def latest_keyed(keys: np.ndarray, col: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """`latest_event` on precomputed, sorted `event_keys`."""
+    col = np.asarray(col).astype(np.int64)
+    pos = np.searchsorted(keys, event_keys(col, day), side="right") - 1
     if not len(keys):
         return np.full(len(col), -1, dtype=np.int64)
     safe = np.clip(pos, 0, None)
-    return np.where((pos >= 0) & (event_col[safe] == col), safe, -1)
+    return np.where((pos >= 0) & ((keys[safe] >> _DAY_BITS) == col), safe, -1)

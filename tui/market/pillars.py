@@ -15,13 +15,25 @@ class PillarHistory:
     Attributes:
         grade: grade code (see grades.py), NaN where Not rated.
         score: 0–100 pillar score, NaN where Not rated.
-        extras: pillar-specific (T, N) arrays (e.g. technicals' "t", fin trend's "points",
-            valuation's "pe"), used by screen fields and events.
+        extras: pillar-specific arrays (e.g. technicals' "t", fin trend's "points"), used by
+            screen fields, events and explanations. Their rows are the panel's sessions from
+            `extras_start` on: a pillar may keep only the last few sessions of bulky extras
+            (the analysis only reads them on the as-of session and the one before).
+        extras_start: the panel row of the extras' first row.
     """
 
     grade: np.ndarray
     score: np.ndarray
     extras: dict[str, np.ndarray] = field(default_factory=dict)
+    extras_start: int = 0
+
+    def extra(self, key: str, row: int, col: int) -> float:
+        """One extras value at a panel row (NaN when that row was not kept)."""
+        i = row - self.extras_start
+        array = self.extras[key]
+        if i < 0 or i >= array.shape[0]:
+            return float("nan")
+        return float(array[i, col])
 
 
 @dataclass(frozen=True)

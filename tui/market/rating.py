@@ -105,7 +105,7 @@ def cap_bits(
     illiquid: np.ndarray,
 ) -> np.ndarray:
     """Bit set of the caps that apply (§6.5), from grade codes (NaN = Not rated)."""
-    bits = np.zeros(technical.shape, dtype=np.int64)
+    bits = np.zeros(technical.shape, dtype=np.int8)
     bits |= np.where(valuation == VALUATION.index("Risky"), CAP_RISKY, 0)
     weak = (quality == QUALITY.index("Below Average")) & (fin_trend <= FIN_TREND.index("Negative"))
     bits |= np.where(weak, CAP_QUALITY_TREND, 0)
@@ -142,20 +142,29 @@ def rating_history(
     """
     raw = composite(quality, valuation, fin_trend, technicals, params)
     score = np.floor(raw + 0.5)
-    plain = plain_band(score)
-    uncapped = np.full(score.shape, np.nan)
+    plain = plain_band(score).astype(np.float32)
+    # Codes and integer scores are exact in float32; the raw score stays float64.
+    uncapped = np.full(score.shape, np.nan, dtype=np.float32)
     prev = np.full(score.shape[1], np.nan)
+    slack = params.call_downgrade_slack
+    floors = np.append(CALL_FLOORS, np.nan)  # code 5 stands for "no call yesterday"
     for i in range(score.shape[0]):
-        prev = hysteresis_step(prev, score[i], params)
+        # hysteresis_step, unrolled on precomputed bands: this loop runs once per session.
+        band, s = plain[i], score[i]
+        code = np.where(np.isnan(prev), 5, prev).astype(np.intp)
+        keep = (band < prev) & (s >= floors[code] - slack)
+        prev = np.where(keep, prev, band)
         uncapped[i] = prev
     bits = cap_bits(
         grades["technicals"], grades["fin_trend"], grades["quality"], grades["valuation"], illiquid
     )
     limit = cap_limit(bits)
-    call = np.minimum(uncapped, limit)
-    bound = np.where(~np.isnan(uncapped) & (limit < uncapped), bits, 0)
-    coverage = sum((~np.isnan(p)).astype(int) for p in (quality, valuation, fin_trend, technicals))
-    return RatingHistory(raw, score, plain, uncapped, call, bound, np.asarray(coverage))
+    call = np.minimum(uncapped, limit).astype(np.float32)
+    bound = np.where(~np.isnan(uncapped) & (limit < uncapped), bits, 0).astype(np.int8)
+    coverage = np.zeros(score.shape, dtype=np.int8)
+    for p in (quality, valuation, fin_trend, technicals):
+        coverage += ~np.isnan(p)
+    return RatingHistory(raw, score.astype(np.float32), plain, uncapped, call, bound, coverage)
 
 
 def weights_used(rated: dict[str, bool], params: Params = DEFAULT) -> dict[str, float]:

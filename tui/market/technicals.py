@@ -52,7 +52,7 @@ BAND_UPPER = np.array([-1.0, -0.35, 0.35, 1.0, np.inf])
 CHUNK = 128
 """Stocks per column chunk of the weekly/monthly step: keeps its temporaries near cache size."""
 
-WIDE_CHUNK = 1024
+WIDE_CHUNK = 256
 """Stocks per column block of the completed-bar state and the daily MAs, whose row loops favour
 wide rows; bounds their memory."""
 
@@ -192,7 +192,9 @@ class _Period:
         return out
 
 
-def technicals_history(panel: Panel, params: Params = DEFAULT) -> PillarHistory:
+def technicals_history(
+    panel: Panel, params: Params = DEFAULT, keep: int | None = None
+) -> PillarHistory:
     """The Technicals pillar for every (session, symbol) of a panel (§6.1).
 
     Args:
@@ -204,23 +206,36 @@ def technicals_history(panel: Panel, params: Params = DEFAULT) -> PillarHistory:
         extras: "t", "band" (plain band code), "count" (readings available), one array per
         name in READING_NAMES (value −2..2 as float32, NaN when not enough bars), and the
         weekly/monthly RSI and MACD numbers under the keys of SCREEN_VALUES.
+
+    With `keep`, the extras hold only the last `keep` sessions (`extras_start` says where
+    they begin) and the readings are stored as float16 (exact for −2..2 and NaN): the
+    analysis needs them on the as-of session and the one before only, and the full arrays
+    would dominate memory on a large universe.
     """
     n_t, n = panel.shape
     kinds = {"w": _Period(panel, "W", params), "m": _Period(panel, "M", params)}
-    filled = panel.filled
+    rows = n_t if keep is None else min(keep, n_t)
+    start = n_t - rows
+    reading_type = np.float32 if keep is None else np.float16
     ex: dict[str, np.ndarray] = {
-        name: np.empty((n_t, n), dtype=np.float32) for name in READING_NAMES
+        name: np.empty((rows, n), dtype=reading_type) for name in READING_NAMES
     }
-    ex |= {key: np.empty((n_t, n)) for key in SCREEN_VALUES.values()}
-    ex |= {"t": np.empty((n_t, n)), "band": np.empty((n_t, n), dtype=np.float32)}
-    ex["count"] = np.empty((n_t, n), dtype=np.float32)
-    grade = np.empty((n_t, n))
+    ex |= {key: np.empty((rows, n)) for key in SCREEN_VALUES.values()}
+    ex |= {"t": np.empty((rows, n)), "band": np.empty((rows, n), dtype=np.float32)}
+    ex["count"] = np.empty((rows, n), dtype=np.float32)
+    grade = np.empty((n_t, n), dtype=np.float32)
+    score = np.empty((n_t, n))
     for w in range(0, n, WIDE_CHUNK):
         wide = slice(w, min(w + WIDE_CHUNK, n))
-        block = tuple(np.ascontiguousarray(x[:, wide]) for x in filled)
+        block = panel.filled_columns(wide)
         for key, a in _block_history(block, kinds, params).items():
-            (grade if key == "grade" else ex[key])[:, wide] = a
-    return PillarHistory(grade=grade, score=50.0 + 25.0 * ex["t"], extras=ex)
+            if key == "grade":
+                grade[:, wide] = a
+            else:
+                if key == "t":
+                    score[:, wide] = 50.0 + 25.0 * a
+                ex[key][:, wide] = a[start:]
+    return PillarHistory(grade=grade, score=score, extras=ex, extras_start=start)
 
 
 def _block_history(

@@ -142,8 +142,11 @@ def explain_technicals(
         raise KeyError(symbol)
     col = loc
     lines, raw = _reading_lines(panel, col, t, params)
-    ex = history.extras
-    tv, count = float(ex["t"][t, col]), int(ex["count"][t, col])
+    tv = history.extra("t", t, col)
+    count_value = history.extra("count", t, col)
+    if math.isnan(count_value):
+        raise ValueError(f"technicals extras were not kept for session row {t}")
+    count = int(count_value)
     grade = float(history.grade[t, col])
     raw |= {"t": tv, "count": count, "grade": None if math.isnan(grade) else int(grade)}
     if math.isnan(tv):
@@ -151,10 +154,10 @@ def explain_technicals(
         reason = f"{count} of 13 readings available (needs {need})"
         lines.append(f"Not rated: {reason}")
         return PillarExplanation("technicals", None, None, "not_rated", reason, tuple(lines), raw)
-    plain = int(ex["band"][t, col])
+    plain = int(history.extra("band", t, col))
     lines.append(f"T = {tv:.6g} from {count} of 13 readings → band {TECHNICAL[plain]}")
     if int(grade) != plain:
-        prev_t = float(ex["t"][t - 1, col]) if t > 0 else math.nan
+        prev_t = history.extra("t", t - 1, col) if t > 0 else math.nan
         lines.append(
             f"held at {TECHNICAL[int(grade)]} (hysteresis): yesterday's T {prev_t:.6g} was not "
             f"in {TECHNICAL[plain]} and T is less than {params.tech_hysteresis_margin:g} "

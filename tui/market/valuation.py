@@ -131,6 +131,7 @@ def valuation_history(
     quality: PillarHistory | None = None,
     params: Params = DEFAULT,
     rows: np.ndarray | None = None,
+    keep: int | None = None,
 ) -> PillarHistory:
     """The Valuation pillar for every session and symbol of the panel.
 
@@ -143,6 +144,8 @@ def valuation_history(
             any stock has Technicals and Financial trend rated, for the call replay). Other
             sessions are not ranked and get NaN grade, score and cheapness; the multiples are
             computed on every session. None ranks every session.
+        keep: keep the extras for the last `keep` sessions only (`extras_start` says where
+            they begin); the analysis reads them on the as-of session alone.
 
     Returns:
         grade (VALUATION codes, 0 = Risky), score, and extras "pe", "pb", "ev_ebitda" (the
@@ -152,37 +155,45 @@ def valuation_history(
     t, n = panel.shape
     index = session_index(panel.dates, n, ev["col"].to_numpy(), ev["day"].to_numpy())
     coef = _coefficients(ev)
-    close = panel.filled[3]
+    close = panel.filled_close
     sectors = data.stocks["sector"].reindex(panel.symbols)
     peers = PeerGroups(sectors, params.valuation_min_peers)
     financial = sectors.isin(params.financial_sectors).to_numpy()
     wanted = np.ones(t, dtype=bool) if rows is None else np.asarray(rows, dtype=bool)
-    multiples = {name: np.empty((t, n)) for name in METRICS}
-    grade, score, cheap = (np.full((t, n), np.nan) for _ in range(3))
+    start = 0 if keep is None else max(0, t - keep)
+    multiples = {name: np.full((t - start, n), np.nan) for name in METRICS}
+    grade = np.full((t, n), np.nan, dtype=np.float32)
+    score = np.full((t, n), np.nan)
+    cheap = np.full((t - start, n), np.nan)
     step = max(1, BLOCK_CELLS // max(n, 1))
     for lo in range(0, t, step):
         hi = min(lo + step, t)
         idx, c = index[lo:hi], close[lo:hi]
-        pe = multiples["pe"][lo:hi]
-        np.multiply(c, np.take(coef["pe"], idx), out=pe)
-        pb = multiples["pb"][lo:hi]
-        np.multiply(c, np.take(coef["pb"], idx), out=pb)
-        evx = multiples["ev_ebitda"][lo:hi]
-        np.add(c * np.take(coef["ev1"], idx), np.take(coef["ev0"], idx), out=evx)
-        keep = np.flatnonzero(wanted[lo:hi])
-        if not len(keep):
+        pe = np.multiply(c, np.take(coef["pe"], idx))
+        pb = np.multiply(c, np.take(coef["pb"], idx))
+        evx = np.add(c * np.take(coef["ev1"], idx), np.take(coef["ev0"], idx))
+        if hi > start:
+            a = max(lo, start)
+            for name, block in zip(METRICS, (pe, pb, evx), strict=True):
+                multiples[name][a - start : hi - start] = block[a - lo :]
+        keep_rows = np.flatnonzero(wanted[lo:hi])
+        if not len(keep_rows):
             continue
-        if len(keep) < hi - lo:
-            idx, c, pe, pb, evx = idx[keep], c[keep], pe[keep], pb[keep], evx[keep]
+        if len(keep_rows) < hi - lo:
+            k = keep_rows
+            idx, c, pe, pb, evx = idx[k], c[k], pe[k], pb[k], evx[k]
         status = np.take(coef["status"], idx)
         priced = ~np.isnan(c)
         ok = priced & (status == OK)
         risky = priced & (status == RISKY)
-        q = None if quality is None else quality.score[lo:hi][keep]
+        q = None if quality is None else quality.score[lo:hi][keep_rows]
         g, s, ch = _rank_block(peers, ok, risky, (pe, pb, evx), financial, q)
-        at = lo + keep
-        grade[at], score[at], cheap[at] = g, s, ch
-    return PillarHistory(grade=grade, score=score, extras={**multiples, "cheapness": cheap})
+        at = lo + keep_rows
+        grade[at], score[at] = g, s
+        kept = at >= start
+        cheap[at[kept] - start] = ch[kept]
+    extras = {**multiples, "cheapness": cheap}
+    return PillarHistory(grade=grade, score=score, extras=extras, extras_start=start)
 
 
 def _rank_block(
@@ -234,7 +245,7 @@ def valuation_fields(
     def at(name: str) -> np.ndarray:
         return take(ev[name].to_numpy(np.float64), i)
 
-    close = panel.filled[3][r]
+    close = panel.filled_close[r]
     ok = at("status") == OK
     with np.errstate(invalid="ignore", divide="ignore"):
         mcap = at("unit") * close
@@ -278,7 +289,7 @@ def explain_valuation(
         f"P/E {fields['pe']:.1f} (industry {fields['industry_pe']:.1f})",
         f"P/B {fields['pb']:.2f}",
         f"EV/EBITDA {fields['ev_ebitda']:.1f}",
-        f"cheapness {history.extras['cheapness'][r, j]:.1f}",
+        f"cheapness {history.extra('cheapness', r, j):.1f}",
     ]
     reason = ""
     if grade == "Risky":

@@ -299,7 +299,7 @@ def write_folder(data: MarketData, path: Path, gzip: bool = True) -> None:
         compression = {"method": "gzip", "mtime": 0, "compresslevel": 1} if gzip else None
         frames = {
             "stocks": data.stocks.rename_axis("symbol").reset_index(),
-            "prices": data.prices,
+            "prices": data.price_frame(),
             "indices": data.indices,
             "results": data.results,
             "annual": data.annual,

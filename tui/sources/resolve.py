@@ -23,6 +23,10 @@ def open_source(
         settings: for the live source `auto` uses.
         notice: called with a one-line notice when a fallback is taken.
     """
+    return _open(spec, settings, notice).compact()
+
+
+def _open(spec: str, settings: Settings, notice: Callable[[str], None] | None) -> MarketData:
     if spec == "demo":
         from tui.sources.demo import DemoSource
 
