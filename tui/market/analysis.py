@@ -169,7 +169,7 @@ def _illiquid(panel: Panel, params: Params) -> np.ndarray:
     window = 20
     start = max(0, t_count - ILLIQUID_ROWS)
     padded = np.vstack([np.full((window - 1, n), np.nan), value])
-    step = 32
+    step = 8
     for lo in range(start, t_count, step):
         hi = min(lo + step, t_count)
         # windows for rows lo..hi-1: padded rows r .. r+window-1 (shape rows × n × window)

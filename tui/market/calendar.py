@@ -19,7 +19,7 @@ from tui.market.periods import (
     deadline,
     due_keys,
     half_year_months,
-    key_to_month_end,
+    month_ends,
     period_key,
     quarter_label,
 )
@@ -100,15 +100,15 @@ def overdue_status(data: MarketData, as_of: object = None) -> pd.DataFrame:
     missing = np.maximum(0, (due - last) // step)
     cal = _known_calendar(data, session)
     met = cal[cal["date"] <= session].groupby("symbol")["date"].max()
-    next_end = pd.Series([key_to_month_end(int(k)) for k in due + step], index=last.index)
+    next_end = pd.Series(month_ends(due + step), index=last.index)
     pending = met.reindex(last.index) > next_end
     status = np.where(
         missing > 0, "overdue", np.where(pending & (last < due + step), "pending", "on_time")
     )
     return pd.DataFrame(
         {
-            "last_period": [key_to_month_end(int(k)) for k in last],
-            "due_period": [key_to_month_end(int(k)) for k in due],
+            "last_period": month_ends(last.to_numpy()),
+            "due_period": month_ends(due.to_numpy()),
             "missing": missing.astype(int),
             "half_yearly": half.astype(bool),
             "status": status,

@@ -16,12 +16,17 @@ import pandas as pd
 from tui.market import grades
 from tui.market.fintrend_checks import (
     CHECKS,
-    VALUES,
+    CHECKS_KEY,
+    NA_POINTS,
     REQUIRED,
+    VALUES,
+    CheckTable,
     ResultWindows,
     _financial,
     balance_checks,
     cfo_check,
+    check_table,
+    int8_points,
     result_checks,
     result_windows,
 )
@@ -49,9 +54,9 @@ __all__ = [
     "Check",
     "CheckTable",
     "ResultWindows",
+    "check_table",
     "explain_fin_trend",
     "fin_trend_history",
-    "check_table",
     "fired_checks",
     "grade_of_points",
     "money",
@@ -68,57 +73,6 @@ def grade_of_points(points: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(points), np.nan, code)
 
 
-CHECKS_KEY = "checks"
-"""`PillarHistory.extras` key of the `CheckTable` (a 0-d object array; see `check_table`)."""
-
-_NA = -128  # int8 points of a check that is n/a
-
-
-@dataclass(frozen=True, eq=False)
-class CheckTable:
-    """Per filing event, the points and row references the §7 driver lines are worded from.
-
-    A few bytes per event instead of a (T, N) array: `fired_checks(..., history=)` answers
-    from it in well under a millisecond. Keys are `periods.event_keys(col, day)`, sorted.
-
-    Attributes:
-        r_key: results filing events.
-        r_rows: (E, 5) positions in `data.results` of the window q, q−1, … (-1 unknown).
-        r_points: (E, 11) F1–F11 as int8, -128 where n/a.
-        r_half: the stock reports half-yearly.
-        r_financial: financial sector (F9 and F10 skipped).
-        b_key: balance.csv filing events.
-        b_points: (Eb, 3) F12–F14 as int8, -128 where n/a.
-        b_current: (Eb, 3) the current half-year's debt/equity, debtors turnover and cash.
-        a_key: annual.csv filing events.
-        a_points: F15 as int8, -128 where n/a.
-        a_current: the current year's cash from operations.
-    """
-
-    r_key: np.ndarray
-    r_rows: np.ndarray
-    r_points: np.ndarray
-    r_half: np.ndarray
-    r_financial: np.ndarray
-    b_key: np.ndarray
-    b_points: np.ndarray
-    b_current: np.ndarray
-    a_key: np.ndarray
-    a_points: np.ndarray
-    a_current: np.ndarray
-
-
-def _int8(points: np.ndarray) -> np.ndarray:
-    return np.where(np.isnan(points), _NA, points).astype(np.int8)
-
-
-def check_table(history: PillarHistory) -> CheckTable | None:
-    """The CheckTable `fin_trend_history` keeps in the history's extras, if any."""
-    holder = history.extras.get(CHECKS_KEY)
-    table = None if holder is None else holder[()]
-    return table if isinstance(table, CheckTable) else None
-
-
 def _keys(frame: pd.DataFrame) -> np.ndarray:
     return event_keys(frame["col"].to_numpy(np.int64), frame["day"].to_numpy(np.int64))
 
@@ -131,7 +85,6 @@ def _events(
     w = result_windows(data.results, symbols, fs)
     ev = w.events
     col = ev["col"].to_numpy(np.int64)
-    day = ev["day"].to_numpy(np.int64)
     qkey = ev["qkey"].to_numpy(np.int64)
     half = ev["half"].to_numpy() == 1
     financial = _financial(data, symbols, params)[col]
@@ -159,10 +112,10 @@ def _events(
     points = np.where(rated, points, np.nan)
     table = CheckTable(
         r_key=r_key, r_rows=w.rows.astype(np.int32), r_half=half, r_financial=financial,
-        r_points=np.stack([_int8(checks[c]) for c in CHECKS[:11]], axis=1),
-        b_key=b_key, b_points=np.stack([_int8(p) for p in bpts.values()], axis=1),
+        r_points=np.stack([int8_points(checks[c]) for c in CHECKS[:11]], axis=1),
+        b_key=b_key, b_points=np.stack([int8_points(p) for p in bpts.values()], axis=1),
         b_current=np.stack([bwin[k][:, 0] for k in ("de", "turnover", "cash")], axis=1),
-        a_key=a_key, a_points=_int8(apts), a_current=awin[:, 0],
+        a_key=a_key, a_points=int8_points(apts), a_current=awin[:, 0],
     )  # fmt: skip
     return {
         "col": ucol, "day": uday, "points": points, "grade": grade_of_points(points),
@@ -347,7 +300,7 @@ def explain_fin_trend(
 
 
 def _points(p: np.ndarray) -> list[float]:
-    return [np.nan if x == _NA else float(x) for x in p.tolist()]
+    return [np.nan if x == NA_POINTS else float(x) for x in p.tolist()]
 
 
 def _table_checks(

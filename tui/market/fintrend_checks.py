@@ -24,6 +24,7 @@ from tui.market.periods import (
     sorted_filings,
     take,
 )
+from tui.market.pillars import PillarHistory
 
 VALUES = ("sales", "other_income", "pbdit", "interest", "pbt", "pat", "eps")
 REQUIRED = tuple(f"F{i}" for i in range(1, 10))
@@ -249,3 +250,56 @@ def cfo_check(data: MarketData, symbols: pd.Index) -> tuple[pd.DataFrame, np.nda
 def _financial(data: MarketData, symbols: pd.Index, params: Params) -> np.ndarray:
     sector = data.stocks["sector"].reindex(symbols)
     return sector.isin(params.financial_sectors).to_numpy()
+
+
+CHECKS_KEY = "checks"
+"""`PillarHistory.extras` key of the `CheckTable` (a 0-d object array; see `check_table`)."""
+
+NA_POINTS = -128
+"""CheckTable points of a check that is n/a (int8)."""
+
+
+@dataclass(frozen=True, eq=False)
+class CheckTable:
+    """Per filing event, the points and row references the §7 driver lines are worded from.
+
+    A few bytes per event instead of a (T, N) array: `fired_checks(..., history=)` answers
+    from it in well under a millisecond. Keys are `periods.event_keys(col, day)`, sorted.
+
+    Attributes:
+        r_key: results filing events.
+        r_rows: (E, 5) positions in `data.results` of the window q, q−1, … (-1 unknown).
+        r_points: (E, 11) F1–F11 as int8, -128 where n/a.
+        r_half: the stock reports half-yearly.
+        r_financial: financial sector (F9 and F10 skipped).
+        b_key: balance.csv filing events.
+        b_points: (Eb, 3) F12–F14 as int8, -128 where n/a.
+        b_current: (Eb, 3) the current half-year's debt/equity, debtors turnover and cash.
+        a_key: annual.csv filing events.
+        a_points: F15 as int8, -128 where n/a.
+        a_current: the current year's cash from operations.
+    """
+
+    r_key: np.ndarray
+    r_rows: np.ndarray
+    r_points: np.ndarray
+    r_half: np.ndarray
+    r_financial: np.ndarray
+    b_key: np.ndarray
+    b_points: np.ndarray
+    b_current: np.ndarray
+    a_key: np.ndarray
+    a_points: np.ndarray
+    a_current: np.ndarray
+
+
+def int8_points(points: np.ndarray) -> np.ndarray:
+    """Points as int8 for the CheckTable, NA_POINTS where NaN."""
+    return np.where(np.isnan(points), NA_POINTS, points).astype(np.int8)
+
+
+def check_table(history: PillarHistory) -> CheckTable | None:
+    """The CheckTable `fin_trend_history` keeps in the history's extras, if any."""
+    holder = history.extras.get(CHECKS_KEY)
+    table = None if holder is None else holder[()]
+    return table if isinstance(table, CheckTable) else None

@@ -316,6 +316,10 @@ def _ffill(a: np.ndarray) -> np.ndarray:
     return out
 
 
+PANEL_CHUNK_ROWS = 1 << 20
+"""Price rows pivoted at a time by build_panel."""
+
+
 def build_panel(data: MarketData, symbols: pd.Index | None = None) -> Panel:
     """Pivot `data.prices` onto the market calendar (only dates that are sessions).
 
@@ -338,15 +342,21 @@ def build_panel(data: MarketData, symbols: pd.Index | None = None) -> Panel:
     n = len(symbols)
     arrays = {c: np.full((t, n), np.nan) for c in ("open", "high", "low", "close", "volume")}
     prices = data.prices
-    if len(prices):
-        rows = _date_rows(dates, prices["date"].to_numpy())
-        cols = _symbol_cols(symbols, prices["symbol"])
+    columns = {c: prices[c] for c in arrays}
+    symbol_col = prices["symbol"] if len(prices) else None
+    date_col = prices["date"] if len(prices) else None
+    # Chunks bound the index arrays' memory (a few 8-byte arrays per row otherwise).
+    for lo in range(0, len(prices), PANEL_CHUNK_ROWS):
+        hi = min(lo + PANEL_CHUNK_ROWS, len(prices))
+        assert symbol_col is not None and date_col is not None
+        rows = _date_rows(dates, date_col.iloc[lo:hi].to_numpy())
+        cols = _symbol_cols(symbols, symbol_col.iloc[lo:hi])
         ok = (rows >= 0) & (cols >= 0)
         every = bool(ok.all())
         if not every:
             rows, cols = rows[ok], cols[ok]
         for c, arr in arrays.items():
-            values = prices[c].to_numpy(dtype="float64")
+            values = columns[c].iloc[lo:hi].to_numpy(dtype="float64")
             arr[rows, cols] = values if every else values[ok]
     return Panel(dates=dates, symbols=symbols, **arrays)
 

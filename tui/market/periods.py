@@ -35,6 +35,14 @@ def key_to_month_end(key: int) -> pd.Timestamp:
     )
 
 
+def month_ends(keys: np.ndarray | pd.Series) -> np.ndarray:
+    """The last day of the month of each period key (vectorised `key_to_month_end`), as
+    datetime64[us] like the loaded dates."""
+    keys = np.asarray(keys, dtype=np.int64)
+    first_of_next = (np.datetime64("0000-01", "M") + (keys + 1)).astype("datetime64[D]")
+    return (first_of_next - np.timedelta64(1, "D")).astype("datetime64[us]")
+
+
 def quarter_label(period_end: dt.date | pd.Timestamp | str, fiscal_start_month: int = 4) -> str:
     """Label a quarter by its fiscal year: Dec 2025 with an April fiscal year → "Q3 FY26".
 
@@ -67,9 +75,9 @@ def day_numbers(dates: pd.Series | pd.DatetimeIndex | np.ndarray) -> np.ndarray:
     return raw + _DAY_OFFSET
 
 
-def day_number(date: object) -> int:
+def day_number(date: pd.Timestamp | dt.date | str) -> int:
     """One date as a day number (scalar `day_numbers`)."""
-    when = np.datetime64(pd.Timestamp(date).to_datetime64(), "D")  # type: ignore[arg-type]
+    when = pd.Timestamp(date).to_datetime64().astype("datetime64[D]")
     return int(when.astype(np.int64)) + _DAY_OFFSET
 
 

@@ -8,11 +8,14 @@ numbers; `daily_fields` gives the daily-bar screen fields of one session.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pandas as pd
 
 from tui.market import indicators as ind
-from tui.market.bars import periods, resample
+from tui.market.bars import Periods, periods, resample
 from tui.market.model import Panel
 from tui.market.params import DEFAULT, Params
 from tui.market.pillars import PillarHistory
@@ -55,6 +58,9 @@ CHUNK = 128
 WIDE_CHUNK = 256
 """Stocks per column block of the completed-bar state and the daily MAs, whose row loops favour
 wide rows; bounds their memory."""
+
+THREADS = min(2, os.cpu_count() or 1)
+"""Worker threads over column blocks."""
 
 _TOL = 1e-9
 """Slack for the hysteresis margin: T has 6 decimals, so 0.40 − 0.35 must count as 0.05."""
@@ -141,8 +147,8 @@ CHUNK_KEYS = (
 class _Period:
     """One period kind: its grouping and, per column block, its bars and completed state."""
 
-    def __init__(self, panel: Panel, freq: str, params: Params) -> None:
-        self.per = periods(panel.dates, freq)
+    def __init__(self, per: Periods, freq: str, params: Params) -> None:
+        self.per = per
         self.pairs = ind.KST_STANDARD if freq == "W" else ind.KST_LONG
         self.kst_need = NEEDS["kst_w"] if freq == "W" else NEEDS["kst_m"]
         self.use_partial = params.use_partial_bars
@@ -213,7 +219,6 @@ def technicals_history(
     would dominate memory on a large universe.
     """
     n_t, n = panel.shape
-    kinds = {"w": _Period(panel, "W", params), "m": _Period(panel, "M", params)}
     rows = n_t if keep is None else min(keep, n_t)
     start = n_t - rows
     reading_type = np.float32 if keep is None else np.float16
@@ -225,8 +230,11 @@ def technicals_history(
     ex["count"] = np.empty((rows, n), dtype=np.float32)
     grade = np.empty((n_t, n), dtype=np.float32)
     score = np.empty((n_t, n))
-    for w in range(0, n, WIDE_CHUNK):
+    weekly, monthly = periods(panel.dates, "W"), periods(panel.dates, "M")
+
+    def run(w: int) -> None:
         wide = slice(w, min(w + WIDE_CHUNK, n))
+        kinds = {"w": _Period(weekly, "W", params), "m": _Period(monthly, "M", params)}
         block = panel.filled_columns(wide)
         for key, a in _block_history(block, kinds, params).items():
             if key == "grade":
@@ -235,6 +243,15 @@ def technicals_history(
                 if key == "t":
                     score[:, wide] = 50.0 + 25.0 * a
                 ex[key][:, wide] = a[start:]
+
+    starts = range(0, n, WIDE_CHUNK)
+    if len(starts) > 1 and THREADS > 1:
+        # Column blocks are independent and NumPy releases the GIL in its array loops.
+        with ThreadPoolExecutor(THREADS) as pool:
+            list(pool.map(run, starts))
+    else:
+        for w in starts:
+            run(w)
     return PillarHistory(grade=grade, score=score, extras=ex, extras_start=start)
 
 
