@@ -16,6 +16,7 @@ from tui.market.calendar import (
     upcoming,
 )
 from tui.market.model import MarketData, MarketMeta
+from tui.market.periods import key_to_month_end, month_ends
 
 SESSIONS = pd.bdate_range("2025-10-01", "2026-03-31")
 
@@ -168,3 +169,11 @@ def test_recently_declared_before_after_text() -> None:
     assert rec.loc[0, "quarter"] == "Q3 FY26"
     assert rec.loc[0, "text"] == "Zeta: financial trend not rated after Q3 FY26 results"
     assert recently_declared(d, "2026-02-17").empty
+
+
+def test_month_ends_match_key_to_month_end() -> None:
+    keys = np.arange(2000 * 12, 2030 * 12)
+    expected = pd.DatetimeIndex([key_to_month_end(int(k)) for k in keys])
+    got = month_ends(keys)
+    assert got.dtype == expected.dtype
+    assert np.array_equal(got, expected.to_numpy())

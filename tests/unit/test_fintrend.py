@@ -329,3 +329,73 @@ def test_quarters_matched_by_period_not_row_order() -> None:
     gap = results("AAA", GOLDEN_19).drop(index=2)  # no Jun 2025 quarter
     panel, h = run(market(gap))
     assert np.isnan(at(h, panel, "2026-02-10"))  # 5Q checks n/a → only F1 and F11 computable
+
+
+HALVES = pd.to_datetime(["2023-09-30", "2024-03-31", "2024-09-30", "2025-03-31", "2025-09-30"])
+
+
+def _demo_like() -> MarketData:
+    """Golden 19 with balance/annual rows, a bank, a loss-maker, lows, a restatement and a
+    half-yearly reporter."""
+    loss = dict(GOLDEN_19, pat=[0.1, -0.05, 0.02, -0.15, -5.04])
+    weak = {k: list(reversed(v)) for k, v in GOLDEN_19.items()}  # lows instead of highs
+    restated = results("RST", GOLDEN_19).iloc[[0]]
+    restated = restated.assign(sales=140.0, filed_on=pd.Timestamp("2026-03-02"))
+    res = pd.concat(
+        [results("AAA", GOLDEN_19), results("BNK", GOLDEN_19), results("LOS", loss),
+         results("WEA", weak), results("RST", GOLDEN_19), restated,
+         results("HLF", loss, ends=HALVES, filed=HALVES + pd.Timedelta(days=40))],
+        ignore_index=True,
+    )  # fmt: skip
+    balance = pd.DataFrame({
+        "symbol": "AAA", "period_end": HALVES, "filed_on": HALVES + pd.Timedelta(days=40),
+        "borrowings": [50, 40, 30, 20, 10.0], "equity": [100.0] * 5,
+        "receivables": [50.0] * 5, "cash": [5, 4, 3, 2, 1.0],
+    })  # fmt: skip
+    years = pd.to_datetime(["2023-03-31", "2024-03-31", "2025-03-31"])
+    annual = pd.DataFrame({
+        "symbol": "AAA", "year_end": years, "filed_on": years + pd.Timedelta(days=50),
+        "cfo": [3, 2, 9.0],
+    })  # fmt: skip
+    for c in ("sales", "ebit", "depreciation", "interest", "pbt", "tax", "pat", "eps", "equity",
+              "borrowings", "cash"):  # fmt: skip
+        annual[c] = 1.0
+    sectors = {s: "Capital Goods" for s in ("AAA", "LOS", "WEA", "RST", "HLF")}
+    return market(res, sectors | {"BNK": "Financial Services"}, balance=balance, annual=annual)
+
+
+def test_fired_checks_from_history_match_recomputation() -> None:
+    data = _demo_like()
+    panel, h = run(data)
+    compared = fired = 0
+    for symbol in panel.symbols:
+        for t in [*range(0, len(panel.dates), 9), len(panel.dates) - 1]:
+            slow = fired_checks(data, panel, symbol, t)
+            fast = fired_checks(data, panel, symbol, t, history=h)
+            assert fast == slow, (symbol, panel.dates[t])
+            compared, fired = compared + 1, fired + len(fast)
+    assert compared > 150
+    assert fired > 100
+    codes = {c.code for c in fired_checks(data, panel, "AAA", "2026-02-10", history=h)}
+    assert {"F12", "F14", "F15"} <= codes
+    assert any("5H" in c.short for c in fired_checks(data, panel, "HLF", -1 % len(panel.dates)))
+
+
+def test_fired_checks_from_history_is_fast() -> None:
+    import time
+
+    data = _demo_like()
+    panel, h = run(data)
+    start = time.perf_counter()
+    for _ in range(50):
+        fired_checks(data, panel, "AAA", len(panel.dates) - 1, history=h)
+    assert (time.perf_counter() - start) / 50 < 0.002  # well under the ≈20 ms recomputation
+
+
+def test_history_dtypes() -> None:
+    _, h = run(_demo_like())
+    assert h.grade.dtype == np.float32
+    assert h.score.dtype == np.float64
+    assert h.extras["points"].dtype == np.float32
+    assert h.extras["stale_results"].dtype == bool
+    assert not h.extras["stale_results"][0].any()  # before any filing: not stale

@@ -69,8 +69,7 @@ BOOLS = custom_registry(
 def test_golden_28_and_binds_tighter_than_or() -> None:
     assert parse("a OR b AND c", fields=BOOLS).echo == "a OR (b AND c)"
     assert (
-        parse("x BETWEEN 1 AND 2 AND y > 3", fields=BOOLS).echo
-        == "(x BETWEEN 1 AND 2) AND (y > 3)"
+        parse("x BETWEEN 1 AND 2 AND y > 3", fields=BOOLS).echo == "(x BETWEEN 1 AND 2) AND (y > 3)"
     )
     assert parse("(a OR b) AND NOT c", fields=BOOLS).echo == "(a OR b) AND (NOT c)"
 
@@ -81,7 +80,8 @@ def test_golden_29_the_longest_name_wins() -> None:
          Field("market_cap_class", Kind.ORDINAL, scale=("Small", "Mid", "Large"))]
     )  # fmt: skip
     root = parse("market cap class = small", fields=fields).root
-    assert isinstance(root, n.Compare) and isinstance(root.left, n.Ref)
+    assert isinstance(root, n.Compare)
+    assert isinstance(root.left, n.Ref)
     assert root.left.field.id == "market_cap_class"
     # the real registry: `market cap class` is an alias of mcap_class, `market cap` a field
     real = parse("market cap class = small AND market cap > 500").root
@@ -96,13 +96,15 @@ def test_golden_29_the_longest_name_wins() -> None:
 def test_names_are_case_space_underscore_and_dash_insensitive() -> None:
     for text in ("RET_1M > 5", "Ret 1m > 5", "[ret-1m] > 5", "`ret 1M` > 5", "ret_1m > 5"):
         root = parse(text).root
-        assert isinstance(root, n.Compare) and isinstance(root.left, n.Ref)
+        assert isinstance(root, n.Compare)
+        assert isinstance(root.left, n.Ref)
         assert root.left.field.id == "ret_1m"
 
 
 def test_a_number_word_continues_a_name() -> None:
     root = parse("excess 1m vs nifty 50 > 2").root
-    assert isinstance(root, n.Compare) and isinstance(root.left, n.Ref)
+    assert isinstance(root, n.Compare)
+    assert isinstance(root.left, n.Ref)
     assert root.left.field.id == "excess_1m_vs_nifty_50"
 
 
@@ -117,10 +119,12 @@ def test_aliases_resolve_to_their_field() -> None:
 
 def test_ordinal_values_match_longest_first() -> None:
     root = parse("valuation >= very attractive").root
-    assert isinstance(root, n.Compare) and isinstance(root.right, n.Grade)
+    assert isinstance(root, n.Compare)
+    assert isinstance(root.right, n.Grade)
     assert root.right.word == "Very Attractive"
     root = parse("technical = MILDLY_BULLISH").root
-    assert isinstance(root, n.Compare) and isinstance(root.right, n.Grade)
+    assert isinstance(root, n.Compare)
+    assert isinstance(root.right, n.Grade)
     assert root.right.code == 3
 
 
@@ -132,7 +136,8 @@ def test_rsi_w_is_written_with_an_underscore_or_brackets() -> None:
 def test_units_scale_money_and_decorate_percent_and_multiples() -> None:
     def value(text: str) -> float:
         root = parse(text).root
-        assert isinstance(root, n.Compare) and isinstance(root.right, n.Num)
+        assert isinstance(root, n.Compare)
+        assert isinstance(root.right, n.Num)
         return root.right.value
 
     assert value("market cap > 500cr") == 500
@@ -150,7 +155,7 @@ def test_units_scale_money_and_decorate_percent_and_multiples() -> None:
         ("close > 5cr", 9, "type error: unit 'cr' does not apply to 'close'"),
         ("pe > 5%", 6, "type error: unit '%' does not apply to 'pe'"),
         ("ret 1m > 2x", 10, "type error: unit 'x' does not apply to 'ret 1m'"),
-        ("sector > \"Power\"", 1, "type error: 'sector' is text; use =, != or IN"),
+        ('sector > "Power"', 1, "type error: 'sector' is text; use =, != or IN"),
         ("sector = -5", 10, "type error: 'sector' is text; cannot compare with a number"),
         ("call + 1 > 2", 1, "type error: 'call' is an ordinal (Strong Sell…Strong Buy)"),
         ("score UPGRADED", 1, "'score' has no change events"),
@@ -186,7 +191,8 @@ def test_within_forms() -> None:
                            ("call UPGRADED WITHIN 2 WEEKS", 10), ("call UPGRADED WITHIN 2w", 10),
                            ("call UPGRADED WITHIN 3 days", 3), ("call UPGRADED", 1)]:  # fmt: skip
         root = parse(text).root
-        assert isinstance(root, n.Event) and root.sessions == sessions
+        assert isinstance(root, n.Event)
+        assert root.sessions == sessions
 
 
 # ------------------------------------------------------------------ limits

@@ -97,26 +97,30 @@ class Analysis:
         """Grade words and scores of every stock on session row t (default: as-of)."""
         i = self.t if t is None else t
         p = self.pillars
-        frame = pd.DataFrame(index=self.symbols)
-        frame["score"] = _nullable(self.rating.score[i])
-        frame["call"] = _words(CALL, self.rating.call[i])
-        frame["technical"] = _words(TECHNICAL, p["technicals"].grade[i])
-        frame["tech_score"] = p["technicals"].score[i]
-        frame["fin_trend"] = _words(FIN_TREND, p["fin_trend"].grade[i])
-        frame["fin_trend_score"] = p["fin_trend"].score[i]
-        frame["quality"] = _words(QUALITY, p["quality"].grade[i])
-        frame["quality_score"] = p["quality"].score[i]
-        frame["valuation"] = _words(VALUATION, p["valuation"].grade[i])
-        frame["valuation_score"] = p["valuation"].score[i]
-        return frame
+        index = self.symbols
+        return pd.DataFrame(
+            {
+                "score": _nullable(self.rating.score[i], index),
+                "call": _words(CALL, self.rating.call[i], index),
+                "technical": _words(TECHNICAL, p["technicals"].grade[i], index),
+                "tech_score": p["technicals"].score[i],
+                "fin_trend": _words(FIN_TREND, p["fin_trend"].grade[i], index),
+                "fin_trend_score": p["fin_trend"].score[i],
+                "quality": _words(QUALITY, p["quality"].grade[i], index),
+                "quality_score": p["quality"].score[i],
+                "valuation": _words(VALUATION, p["valuation"].grade[i], index),
+                "valuation_score": p["valuation"].score[i],
+            },
+            index=index,
+        )
 
 
-def _words(scale: tuple[str, ...], codes: np.ndarray) -> pd.Series:
-    return pd.Series([word(scale, float(c)) for c in codes], dtype=object)
+def _words(scale: tuple[str, ...], codes: np.ndarray, index: pd.Index) -> pd.Series:
+    return pd.Series([word(scale, c) for c in codes.tolist()], index=index, dtype=object)
 
 
-def _nullable(values: np.ndarray) -> pd.Series:
-    return pd.Series(values, dtype="Float64")
+def _nullable(values: np.ndarray, index: pd.Index) -> pd.Series:
+    return pd.Series(values, index=index, dtype="Float64")
 
 
 def analyse(

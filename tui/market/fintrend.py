@@ -2,8 +2,9 @@
 
 Checks are computed once per filing event (symbol, filed_on) from the five latest periods known
 then, and put on the daily grid as step functions: the grade moves only on a filing, or when
-overdue quarters (§8) make it Not rated. `explain_fin_trend` and `fired_checks` recompute one
-stock's checks from the same code and word each one.
+overdue quarters (§8) make it Not rated. `explain_fin_trend` recomputes one stock's checks from
+the same code and words each one; `fired_checks` does too, or, given the history, words them
+from the history's CheckTable (per filing event: points and the rows of its window).
 """
 
 from __future__ import annotations

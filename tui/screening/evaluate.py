@@ -110,7 +110,7 @@ class _Evaluator:
         if isinstance(node, n.Ref):
             return self.codes(node) if node.field.kind is Kind.ORDINAL else get(node)
         if isinstance(node, n.Neg):
-            return -self.values(node.operand, get)  # type: ignore[no-any-return]
+            return _float(-np.asarray(self.values(node.operand, get), dtype=np.float64))
         if isinstance(node, n.Arith):
             left, right = self.values(node.left, get), self.values(node.right, get)
             with np.errstate(all="ignore"):
@@ -119,9 +119,10 @@ class _Evaluator:
         if isinstance(node, n.Call):
             args = [self.values(a, get) for a in node.args]
             if node.func == "abs":
-                return np.abs(args[0])  # type: ignore[no-any-return]
+                return _float(np.abs(np.asarray(args[0], dtype=np.float64)))
             fn = np.minimum if node.func == "min" else np.maximum
-            return functools.reduce(fn, args)  # type: ignore[no-any-return]
+            arrays = [np.asarray(a, dtype=np.float64) for a in args]
+            return _float(functools.reduce(fn, arrays))
         raise QueryError("expected a value", node.col, node.length)
 
     def full(self, v: Values) -> np.ndarray:
@@ -132,7 +133,7 @@ class _Evaluator:
     def cond(self, node: n.Node) -> BoolArray:
         if isinstance(node, n.Logic):
             left, right = self.cond(node.left), self.cond(node.right)
-            return left & right if node.op == "AND" else left | right
+            return _and(left, right) if node.op == "AND" else _or(left, right)
         if isinstance(node, n.Not):
             return ~self.cond(node.operand)
         if isinstance(node, n.Compare):
@@ -140,7 +141,7 @@ class _Evaluator:
         if isinstance(node, n.Between):
             lo = self.compare(">=", node.operand, node.low)
             hi = self.compare("<=", node.operand, node.high)
-            both = lo & hi
+            both = _and(lo, hi)
             return ~both if node.negated else both
         if isinstance(node, n.InList):
             return self.in_list(node)
@@ -152,7 +153,9 @@ class _Evaluator:
         if isinstance(node, n.Crosses):
             return self.crosses(node)
         if isinstance(node, n.Ref) and node.field.kind is Kind.BOOLEAN:
-            return pd.array(self.series(node), dtype="boolean")  # type: ignore[return-value]
+            values = pd.Series(self.series(node)).astype("boolean").array
+            assert isinstance(values, BoolArray)
+            return values
         raise QueryError("expected a condition", node.col, node.length)
 
     def is_text(self, node: n.Node) -> bool:
@@ -188,12 +191,12 @@ class _Evaluator:
             isinstance(v, (n.Num, n.Grade)) for v in node.values
         ):
             a = self.full(self.values(node.operand, self.number))
-            wanted = [self.values(v, self.number) for v in node.values]
+            wanted = np.array([self.values(v, self.number) for v in node.values], dtype=float)
             result = _boolean(np.isin(a, wanted), np.isnan(a), self.size)
         else:
             for v in node.values:
                 hit = self.compare("=", node.operand, v)
-                result = hit if result is None else result | hit
+                result = hit if result is None else _or(result, hit)
         assert result is not None
         return ~result if node.negated else result
 
@@ -201,18 +204,18 @@ class _Evaluator:
         if self.is_text(node):
             _, na = self.text(node)
             return np.broadcast_to(np.asarray(na, dtype=bool), (self.size,))
-        return np.isnan(self.full(self.values(node, self.number)))
+        return np.asarray(np.isnan(self.full(self.values(node, self.number))), dtype=bool)
 
     def event(self, node: n.Event) -> BoolArray:
         ctx = self.need_context(node)
         change, before, after = ctx.events(node.field.id, node.sessions)
         code = EVENT_CHANGE.get(node.kind)
-        hit = change != 0 if code is None else change == code
+        hit = np.asarray(change != 0 if code is None else change == code, dtype=bool)
         if node.from_ is not None:
-            hit = hit & (before == node.from_.code)
+            hit = hit & np.asarray(before == node.from_.code, dtype=bool)
         if node.to is not None:
-            hit = hit & (after == node.to.code)
-        return _definite(np.asarray(hit, dtype=bool).any(axis=0))
+            hit = hit & np.asarray(after == node.to.code, dtype=bool)
+        return _definite(np.asarray(hit.any(axis=0), dtype=bool))
 
     def crosses(self, node: n.Crosses) -> BoolArray:
         ctx = self.need_context(node)
@@ -222,7 +225,8 @@ class _Evaluator:
             key = ("hist", f"{ref.field.id}:{rows}")
             if key not in self.cache:
                 self.cache[key] = np.asarray(ctx.history(ref.field.id, rows), dtype=np.float64)
-            return self.cache[key]  # type: ignore[no-any-return]
+            cached: np.ndarray = self.cache[key]
+            return cached
 
         shape = (rows, self.size)
         x = np.broadcast_to(np.asarray(self.values(node.left, history), np.float64), shape)
@@ -235,8 +239,9 @@ class _Evaluator:
             else:
                 hit = (x[1:] < y[1:]) & (x[:-1] >= y[:-1])
         hit &= known
-        value = hit.any(axis=0)
-        return _boolean(value, ~value & ~known.all(axis=0), self.size)
+        value = np.asarray(hit.any(axis=0), dtype=bool)
+        unknown = np.asarray(~known.all(axis=0), dtype=bool)
+        return _boolean(value, ~value & unknown, self.size)
 
     def need_context(self, node: n.Node) -> Context:
         if self.context is None:
@@ -250,6 +255,22 @@ def _boolean(values: np.ndarray, na: np.ndarray | bool, size: int) -> BoolArray:
     return BoolArray(np.array(values, dtype=bool), np.array(mask, dtype=bool))
 
 
+def _float(x: Any) -> Values:
+    """A value as a float array, or a Python float for a scalar."""
+    arr = np.asarray(x, dtype=np.float64)
+    return float(arr) if arr.ndim == 0 else arr
+
+
+def _and(a: BoolArray, b: BoolArray) -> BoolArray:
+    out: BoolArray = a & b  # Kleene AND
+    return out
+
+
+def _or(a: BoolArray, b: BoolArray) -> BoolArray:
+    out: BoolArray = a | b  # type: ignore[operator]  # Kleene OR; the stubs lack __or__
+    return out
+
+
 def _definite(values: np.ndarray) -> BoolArray:
     values = np.asarray(values, dtype=bool)
     return BoolArray(values.copy(), np.zeros(len(values), dtype=bool))
@@ -261,8 +282,9 @@ def _fold(text: str) -> str:
 
 def _texts(s: pd.Series | pd.Index) -> tuple[np.ndarray, np.ndarray]:
     if isinstance(s.dtype, pd.CategoricalDtype):
-        cats = np.array([_fold(str(c)) for c in s.cat.categories] + [None], dtype=object)  # type: ignore[union-attr]
-        codes = np.asarray(s.cat.codes)  # type: ignore[union-attr]
+        cat = pd.Categorical(s)
+        cats = np.array([_fold(str(c)) for c in cat.categories] + [None], dtype=object)
+        codes = np.asarray(cat.codes)
         return cats[codes], codes < 0
     codes, uniques = pd.factorize(np.asarray(s, dtype=object), use_na_sentinel=True)
     folded = np.array([_fold(str(u)) for u in uniques] + [None], dtype=object)

@@ -42,7 +42,8 @@ def market_registry(analysis: Analysis) -> Registry:
 def ordinal(values: np.ndarray, scale: tuple[str, ...]) -> pd.Categorical:
     """Grade codes (float, NaN = Not rated) as an ordered categorical of display words."""
     codes = np.where(np.isnan(values), -1, values).astype(np.int64)
-    return pd.Categorical.from_codes(codes, categories=list(scale), ordered=True)
+    out: pd.Categorical = pd.Categorical.from_codes(codes, categories=list(scale), ordered=True)  # type: ignore[call-overload]
+    return out
 
 
 def words_ordinal(words: pd.Series, scale: tuple[str, ...]) -> pd.Categorical:
@@ -52,7 +53,8 @@ def words_ordinal(words: pd.Series, scale: tuple[str, ...]) -> pd.Categorical:
         [lookup.get(normalise(w), -1) if isinstance(w, str) else -1 for w in words],
         dtype=np.int64,
     )
-    return pd.Categorical.from_codes(codes, categories=list(scale), ordered=True)
+    out: pd.Categorical = pd.Categorical.from_codes(codes, categories=list(scale), ordered=True)  # type: ignore[call-overload]
+    return out
 
 
 def screen_frame(analysis: Analysis) -> pd.DataFrame:

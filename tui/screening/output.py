@@ -33,7 +33,9 @@ class ColumnError(ValueError):
 
 
 def resolve_field(name: str, registry: Registry, what: str = "column") -> str:
-    """The field id a column or sort name (id, display name or alias) names."""
+    """The field id a column or sort name (id, display name or alias, maybe bracketed) names."""
+    if len(name) > 1 and (name[0], name[-1]) in (("[", "]"), ("`", "`")):
+        name = name[1:-1]
     field = registry.get(name)
     if field is None:
         hints = registry.suggest(name, n=1)

@@ -47,6 +47,9 @@ class Parser:
     def tok(self) -> Token:
         return self.tokens[self.pos]
 
+    def at_end(self) -> bool:
+        return self.tok.type is Tok.EOF
+
     def peek(self, k: int = 1) -> Token:
         return self.tokens[min(self.pos + k, len(self.tokens) - 1)]
 
@@ -93,7 +96,7 @@ class Parser:
         if self.tok.type is Tok.EOF:
             raise self.fail("empty query")
         root = self.expression(0)
-        if self.tok.type is not Tok.EOF:
+        if not self.at_end():
             raise self.unexpected("AND, OR or the end of the query")
         if not n.is_condition(root):
             raise QueryError(
