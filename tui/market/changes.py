@@ -147,7 +147,10 @@ def _reading_drivers(analysis: Analysis, i: int, col: int) -> list[str]:
 def _fin_trend_drivers(analysis: Analysis, symbol: str, i: int) -> list[str]:
     from tui.market import fintrend
 
-    return [c.short for c in fintrend.fired_checks(analysis.data, analysis.panel, symbol, i)]
+    checks = fintrend.fired_checks(
+        analysis.data, analysis.panel, symbol, i, history=analysis.pillars["fin_trend"]
+    )
+    return [c.short for c in checks]
 
 
 def _quarter(analysis: Analysis, symbol: str, i: int) -> str | None:
