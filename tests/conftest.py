@@ -22,12 +22,9 @@ BASE_URL_VARIABLES = (
 
 
 def _is_loopback(address: object) -> bool:
-    if isinstance(address, tuple) and address:
-        host = str(address[0])
-    elif isinstance(address, (str, bytes)):
-        return True  # AF_UNIX paths are local
-    else:
-        return False
+    if not (isinstance(address, tuple) and address):
+        return isinstance(address, (str, bytes))  # AF_UNIX paths are local
+    host = str(address[0])
     if host == "localhost":
         return True
     try:

@@ -85,7 +85,9 @@ def load_settings(path: Path | None = None) -> Settings:
 
 def _check(settings: Settings, path: Path) -> None:
     if not (settings.source in SOURCES or settings.source.startswith("folder:")):
-        raise SettingsError(f"{path}: key 'source' must be one of {', '.join(SOURCES)} or folder:PATH")
+        raise SettingsError(
+            f"{path}: key 'source' must be one of {', '.join(SOURCES)} or folder:PATH"
+        )
     if settings.live_source not in LIVE_SOURCES:
         raise SettingsError(f"{path}: key 'live_source' must be one of {', '.join(LIVE_SOURCES)}")
     if settings.segment not in SEGMENTS:

@@ -41,9 +41,13 @@ def test_full_analytics(n: int) -> None:
     repeat = 3 if n < 20000 else 2
     best, median = _best(lambda: analyse(data), repeat)
     budget = BUDGET[n]
-    verdict = "" if budget is None else f" (budget {budget} s: {'ok' if best <= budget else 'OVER'})"
-    print(f"\nfull analytics {n:,} stocks x 750 sessions: best {best:.3f} s, median {median:.3f} s"
-          f"{verdict} [{_machine()}]")
+    verdict = (
+        "" if budget is None else f" (budget {budget} s: {'ok' if best <= budget else 'OVER'})"
+    )
+    print(
+        f"\nfull analytics {n:,} stocks x 750 sessions: best {best:.3f} s, median {median:.3f} s"
+        f"{verdict} [{_machine()}]"
+    )
 
 
 def test_dashboard_on_top_of_analysis() -> None:
@@ -71,9 +75,11 @@ def test_peak_memory_5000(tmp_path: object) -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     loaded, peak = (int(x) / 1024 for x in out.stdout.split())
-    print(f"\npeak memory, 5,000 stocks x 750 sessions: {peak:.0f} MB "
-          f"(loading and compacting the data alone: {loaded:.0f} MB; budget 400 MB: "
-          f"{'ok' if peak <= 400 else 'OVER'})")
+    print(
+        f"\npeak memory, 5,000 stocks x 750 sessions: {peak:.0f} MB "
+        f"(loading and compacting the data alone: {loaded:.0f} MB; budget 400 MB: "
+        f"{'ok' if peak <= 400 else 'OVER'})"
+    )
 
 
 def _wall(args: list[str], repeat: int = 5) -> float:
@@ -92,5 +98,6 @@ def test_cli_wall_times(tmp_path: object) -> None:
     version = _wall([*dalal, "--version"])
     summary = _wall([*dalal, "--source", "demo", "summary"], repeat=3)
     print(f"\ndalal --version: {version:.3f} s (budget 0.2 s)")
-    print(f"dalal summary on the demo (warm cache {env_cache!s:.0}): {summary:.3f} s "
-          f"(budget 1.5 s)")
+    print(
+        f"dalal summary on the demo (warm cache {env_cache!s:.0}): {summary:.3f} s (budget 1.5 s)"
+    )

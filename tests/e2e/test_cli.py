@@ -126,14 +126,18 @@ def test_bad_folder_error_names_file_line_and_column(tiny: Path) -> None:
     assert out.returncode == 1
     line = out.stderr.strip()
     assert "\n" not in line
-    assert "prices.csv" in line and "line 3" in line and "close" in line
+    assert "prices.csv" in line
+    assert "line 3" in line
+    assert "close" in line
 
 
 def test_unknown_source_and_missing_folder() -> None:
     out = run("--source", "moon", "summary")
-    assert out.returncode == 1 and "unknown source 'moon'" in out.stderr
+    assert out.returncode == 1
+    assert "unknown source 'moon'" in out.stderr
     out = run("--source", "folder:/no/such/dir", "summary")
-    assert out.returncode == 1 and "is not a folder" in out.stderr
+    assert out.returncode == 1
+    assert "is not a folder" in out.stderr
 
 
 def test_locate_prints_the_overridden_dirs(tmp_path: Path) -> None:

@@ -45,8 +45,10 @@ def test_row2_smallcap_5d(day: Dashboard) -> None:
 
 
 def test_row3_small_is_best_segment_on_1d_and_5d(day: Dashboard) -> None:
-    assert day.best["1d"] is not None and day.best["1d"]["segment"] == "small"
-    assert day.best["5d"] is not None and day.best["5d"]["segment"] == "small"
+    assert day.best["1d"] is not None
+    assert day.best["1d"]["segment"] == "small"
+    assert day.best["5d"] is not None
+    assert day.best["5d"]["segment"] == "small"
     seg = day.segments
     for w in ("ret_1d", "ret_5d"):
         assert seg.loc["small", w] > seg.loc["mid", w]

@@ -50,8 +50,9 @@ def _history(scores: list[float], **grades: list[float]) -> np.ndarray:
     col = np.array(scores, dtype=float)[:, None]
     # Solve for a technicals score that gives the wanted composite with F = T.
     g = {
-        "technicals": np.array(grades.get("technicals", [TECHNICAL.index("Sideways")] * t),
-                               dtype=float)[:, None],
+        "technicals": np.array(
+            grades.get("technicals", [TECHNICAL.index("Sideways")] * t), dtype=float
+        )[:, None],
         "fin_trend": np.full((t, 1), float(FIN_TREND.index("Flat"))),
         "quality": np.array(grades.get("quality", [NAN] * t), dtype=float)[:, None],
         "valuation": np.array(grades.get("valuation", [NAN] * t), dtype=float)[:, None],
@@ -111,5 +112,8 @@ def test_weights_used_renormalise() -> None:
     w = weights_used({"fin_trend": True, "technicals": True})
     assert w["fin_trend"] == pytest.approx(0.25 / 0.55)
     assert w["technicals"] == pytest.approx(0.30 / 0.55)
-    assert sum(weights_used({n: True for n in ("quality", "valuation", "fin_trend",
-                                                "technicals")}).values()) == pytest.approx(1)
+    assert sum(
+        weights_used(
+            {n: True for n in ("quality", "valuation", "fin_trend", "technicals")}
+        ).values()
+    ) == pytest.approx(1)

@@ -133,7 +133,7 @@ def prices_frame(bars: Bars, symbols: list[str], dates: pd.DatetimeIndex) -> pd.
 
     def rupees(a: np.ndarray) -> np.ndarray:
         # paise / 100 is the nearest double to the exact rupee value, so "%.2f" prints it back.
-        return a.T.ravel()[listed] / 100.0
+        return np.asarray(a.T.ravel()[listed] / 100.0)
 
     return pd.DataFrame(
         {

@@ -13,6 +13,7 @@ import argparse
 import gzip
 import io
 import tempfile
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -37,6 +38,8 @@ FIN_TARGETS = {"KECL": ("Positive", "Very Positive"), "KMCSHIL": ("Very Positive
 DUE_FEB_12 = ("NDL", "HAZOOR", "GIPCL", "WELSPUNLIV", "ELPROINTL")
 CALL_TARGETS = ("HEG", "ADOR", "KINGFA", "GPPL", "SCI")
 TECH_TARGETS = ("AVALON", "DIVGIITTS", "SYRMA", "AETHER", "PRUDENT")
+# A search's acceptance test: (grade history, points history) → keep this draw?
+_Accept = Callable[[np.ndarray, np.ndarray], bool]
 SECTOR_TILT = {"Capital Goods": 2.2, "Chemicals": 2.0, "Power": -2.0, "Construction": -2.0}
 
 
@@ -118,10 +121,10 @@ def _tune_technicals(
             panel = _panel_for(prices, [col], [sym])
             grade = technicals_history(panel, DEFAULT).grade[:, 0]
             if grade[-2] == 2 and grade[-1] >= 3 and grade[-3] == 2:
+                print(f"  technicals {sym}: attempt {attempt}")
                 break
         else:
             raise RuntimeError(f"no technical path found for {sym}")
-        print(f"  technicals {sym}: attempt {attempt}")
 
 
 def generate(out: Path) -> str:
@@ -182,8 +185,16 @@ def _market(
         name="India", as_of=pd.Timestamp(build.AS_OF).date(), benchmarks=("SENSEX", "NIFTY 50"),
         segments={"small": "BSE SmallCap", "mid": "BSE MidCap", "large": "BSE 100"},
     )  # fmt: skip
-    return MarketData(meta, stocks, frame, indices.copy(), res.reset_index(drop=True),
-                      ann.reset_index(drop=True), calendar=calendar.copy(), source="demo")  # fmt: skip
+    return MarketData(
+        meta,
+        stocks,
+        frame,
+        indices.copy(),
+        res.reset_index(drop=True),
+        ann.reset_index(drop=True),
+        calendar=calendar.copy(),
+        source="demo",
+    )
 
 
 def _stock_market(market: MarketData, symbols: list[str]) -> MarketData:
@@ -212,18 +223,22 @@ def _tune_fin_trend(
     call targets have a steady positive trend."""
     from tui.market.grades import FIN_TREND
 
-    wanted = {
-        sym: (lambda g, p, b=FIN_TREND.index(b0), a=FIN_TREND.index(a0):
-              g[-2] == b and g[-1] == a)
+    wanted: dict[str, _Accept] = {
+        sym: _grade_moves(FIN_TREND.index(b0), FIN_TREND.index(a0))
         for sym, (b0, a0) in FIN_TARGETS.items()
-    }  # fmt: skip
+    }
     for sym in CALL_TARGETS:
         wanted[sym] = lambda g, p: bool(10 <= p[-1] <= 17 and 10 <= p[-2] <= 17)
     _search_results(wanted, universe, prices, indices, results, annual, calendar, rng)
 
 
+def _grade_moves(before: int, after: int) -> _Accept:
+    """Accept a fin-trend history whose last two grades are `before` then `after`."""
+    return lambda g, p: bool(g[-2] == before and g[-1] == after)
+
+
 def _search_results(
-    wanted: dict[str, object],
+    wanted: dict[str, _Accept],
     universe: pd.DataFrame,
     prices: synth.PriceInputs,
     indices: pd.DataFrame,
@@ -254,7 +269,7 @@ def _search_results(
             view = cut(market)
             history = fin_trend_history(view, build_panel(view))
             grade, points = history.grade[:, 0], history.extras["points"][:, 0]
-            if accept(grade, points):  # type: ignore[operator]
+            if accept(grade, points):
                 results.loc[new.index, new.columns] = new
                 print(f"  fin trend {sym}: attempt {attempt}")
                 break
@@ -339,7 +354,11 @@ def _quarters(base: pd.DataFrame, sales: np.ndarray, margin: np.ndarray) -> pd.D
     out["sales"], out["other_income"], out["pbdit"] = sales, other, pbdit
     out["expenses"] = sales + other - pbdit
     out["depreciation"], out["interest"], out["pbt"], out["tax"], out["pat"] = (
-        dep, interest, pbt, tax, pat
+        dep,
+        interest,
+        pbt,
+        tax,
+        pat,
     )
     out["eps"] = pat / shares
     return out[["sales", "other_income", "expenses", "pbdit", "interest", "depreciation", "pbt",
@@ -361,16 +380,19 @@ def _q3_filing_dates(universe: pd.DataFrame, rng: np.random.Generator) -> np.nda
     """Filing date of the Dec 2025 quarter: 15 Jan to 14 Feb 2026 (SEBI's 45 days)."""
     n = len(universe)
     days = rng.integers(15, 46, n)
-    filed = pd.Timestamp("2025-12-31") + pd.to_timedelta(days, unit="D")
+    drawn = pd.Timestamp("2025-12-31") + pd.to_timedelta(days, unit="D")
     symbol = universe["symbol"].to_numpy()
-    filed = np.where(np.isin(symbol, tuple(FIN_TARGETS)), pd.Timestamp(build.AS_OF), filed)
-    filed = np.where(np.isin(symbol, DUE_FEB_12), pd.Timestamp("2026-02-12"), filed)
+    as_of = pd.Timestamp(build.AS_OF).to_datetime64()
+    filed = np.where(np.isin(symbol, tuple(FIN_TARGETS)), as_of, drawn)
+    filed = np.where(np.isin(symbol, DUE_FEB_12), pd.Timestamp("2026-02-12").to_datetime64(), filed)
     early = np.isin(symbol, CALL_TARGETS)
-    filed = np.where(early, pd.Timestamp("2026-01-22"), filed)
+    filed = np.where(early, pd.Timestamp("2026-01-22").to_datetime64(), filed)
     return pd.DatetimeIndex(filed).to_numpy()
 
 
-def _calendar(results: pd.DataFrame, names: dict[str, str], rng: np.random.Generator) -> pd.DataFrame:
+def _calendar(
+    results: pd.DataFrame, names: dict[str, str], rng: np.random.Generator
+) -> pd.DataFrame:
     """Board meetings: one per results filing (past and scheduled), some dividend meetings."""
     meet = results[["symbol", "filed_on"]].rename(columns={"filed_on": "date"})
     meet = meet.assign(purpose="Financial Results")

@@ -212,8 +212,14 @@ def index_frame(closes: dict[str, np.ndarray], rng: np.random.Generator) -> pd.D
         low = np.round(np.minimum(opening, close) * (1 - rng.uniform(0, 0.006, len(close))), 2)
         frames.append(
             pd.DataFrame(
-                {"index": name, "date": dates, "open": opening, "high": high, "low": low,
-                 "close": close}
-            )  # fmt: skip
+                {
+                    "index": name,
+                    "date": dates,
+                    "open": opening,
+                    "high": high,
+                    "low": low,
+                    "close": close,
+                }
+            )
         )
     return pd.concat(frames, ignore_index=True)

@@ -73,7 +73,7 @@ class Analysis:
 
     def column(self, symbol: str) -> int:
         """Column of a symbol in the panel."""
-        pos = self.panel.symbols.get_indexer([symbol])[0]
+        pos = self.panel.symbols.get_indexer(pd.Index([symbol]))[0]
         if pos < 0:
             raise KeyError(symbol)
         return int(pos)

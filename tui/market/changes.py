@@ -80,7 +80,7 @@ def _event(
     else:
         history = analysis.pillars[KIND_PILLAR[kind]]
         s0, s1 = history.score[i - 1, col], history.score[i, col]
-        drivers = _reading_drivers(analysis, i, col) if kind == "technical" else ()
+        drivers = _reading_drivers(analysis, i, col) if kind == "technical" else []
     quarter = _quarter(analysis, symbol, i) if kind == "fin_trend" else None
     reason = "" if change != -2 else _unrated_reason(analysis, i, col)
     text = ev.event_text(kind, name, change, from_, to, _num(s0), _num(s1), quarter, reason)
@@ -136,7 +136,7 @@ def _reading_drivers(analysis: Analysis, i: int, col: int) -> list[str]:
         if np.isnan(a) and np.isnan(b):
             continue
         if np.isnan(a) or np.isnan(b) or a != b:
-            w0 = "n/a" if np.isnan(a) else READING[int(a)]  # type: ignore[index]
+            w0 = "n/a" if np.isnan(a) else READING[int(a)]
             w1 = "n/a" if np.isnan(b) else READING[int(b)]
             delta = abs(np.nan_to_num(b) - np.nan_to_num(a))
             changed.append((delta, f"{label}: {w0} → {w1}"))

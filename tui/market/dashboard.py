@@ -157,7 +157,8 @@ def segment_universe(analysis: Analysis, segment: str) -> pd.Index:
     wanted = SEGMENT_CLASS.get(segment)
     if wanted is None:
         raise ValueError(f"unknown segment '{segment}'; use small, mid or large")
-    return pd.Index(stocks.index[stocks["mcap_class"] == wanted])
+    universe: pd.Index = pd.Index(stocks.index[stocks["mcap_class"] == wanted])
+    return universe
 
 
 def build_dashboard(analysis: Analysis, segment: str = "small") -> Dashboard:

@@ -172,9 +172,7 @@ class MarketData:
                 _ffill(p.close[: row + 1])[-1] if row >= 0 else np.nan, index=p.symbols
             )
             close = last.reindex(self.stocks.index).astype("float64")
-            return (self.stocks["market_cap_cr"].astype("float64") / close).rename(
-                "implied_shares"
-            )
+            return (self.stocks["market_cap_cr"].astype("float64") / close).rename("implied_shares")
         known = self.prices[self.prices["date"] <= snap]
         last = known.groupby("symbol", sort=False, observed=True)["close"].last()
         close = last.reindex(self.stocks.index).astype("float64")
@@ -263,12 +261,12 @@ class Panel:
     @property
     def shape(self) -> tuple[int, int]:
         """(sessions, symbols)."""
-        return self.close.shape  # type: ignore[return-value]
+        return self.close.shape
 
     @cached_property
     def has_bar(self) -> np.ndarray:
         """True where the stock has a bar that session."""
-        return ~np.isnan(self.close)
+        return np.asarray(~np.isnan(self.close))
 
     @cached_property
     def first_bar(self) -> np.ndarray:
@@ -276,7 +274,7 @@ class Panel:
         has = self.has_bar
         first = has.argmax(axis=0)
         first[~has.any(axis=0)] = len(self.dates)
-        return first
+        return np.asarray(first)
 
     @cached_property
     def filled_close(self) -> np.ndarray:
@@ -348,7 +346,8 @@ def build_panel(data: MarketData, symbols: pd.Index | None = None) -> Panel:
     # Chunks bound the index arrays' memory (a few 8-byte arrays per row otherwise).
     for lo in range(0, len(prices), PANEL_CHUNK_ROWS):
         hi = min(lo + PANEL_CHUNK_ROWS, len(prices))
-        assert symbol_col is not None and date_col is not None
+        assert symbol_col is not None
+        assert date_col is not None
         rows = _date_rows(dates, date_col.iloc[lo:hi].to_numpy())
         cols = _symbol_cols(symbols, symbol_col.iloc[lo:hi])
         ok = (rows >= 0) & (cols >= 0)
@@ -394,7 +393,7 @@ def _symbol_cols(symbols: pd.Index, values: pd.Series) -> np.ndarray:
     change[0] = True
     change[1:] = arr[1:] != arr[:-1]
     starts = np.flatnonzero(change)
-    codes = symbols.get_indexer(arr[starts])
+    codes = symbols.get_indexer(pd.Index(arr[starts], copy=False))
     lengths = np.diff(np.append(starts, len(arr)))
     return np.repeat(codes, lengths)
 

@@ -81,7 +81,7 @@ def plain_band(score: np.ndarray) -> np.ndarray:
         float
     )
     band[np.isnan(score)] = np.nan
-    return band
+    return np.asarray(band)
 
 
 def hysteresis_step(prev: np.ndarray, score: np.ndarray, params: Params = DEFAULT) -> np.ndarray:

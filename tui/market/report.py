@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import cast
 
 import pandas as pd
 
@@ -72,7 +73,7 @@ def _index_section(d: Dashboard) -> list[str]:
     for name, tag in rows:
         if name not in stats.index:
             continue
-        r = stats.loc[name]
+        r = cast("pd.Series[float]", stats.loc[name])
         mark = ">" if name == d.index_name else " "
         out.append(
             f"{mark}{name:<21}{_num(r['close']):>12}{pct(r['ret_1d']):>9}{pct(r['ret_5d']):>9}"

@@ -8,6 +8,8 @@ grid once; the close then moves the multiples daily. Peers are ranked per sessio
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 import pandas as pd
 
@@ -281,7 +283,7 @@ def explain_valuation(
 ) -> PillarExplanation:
     """Explain one stock's Valuation on a session: multiples, peers' medians and the score."""
     r = _row(panel, t)
-    j = panel.symbols.get_loc(symbol)
+    j = cast(int, panel.symbols.get_loc(symbol))  # symbols are unique
     fields = valuation_fields(data, panel, r, params).loc[symbol]
     grade = grades.word(grades.VALUATION, float(history.grade[r, j]))
     score = float(history.score[r, j])
