@@ -133,16 +133,18 @@ def _cmd_locate(args: argparse.Namespace) -> int:
 def _open(args: argparse.Namespace) -> tuple[Any, Any]:
     """Load the chosen source and analyse it at --as-of."""
     from tui.market.analysis import analyse
-    from tui.settings import load_settings
+    from tui.market.params import params_from
+    from tui.settings import config_file, load_settings
     from tui.sources.resolve import open_source
 
     settings = load_settings()
+    params = params_from(settings.analytics, str(config_file()))
     spec = getattr(args, "source", None) or settings.source
-    data = open_source(spec, settings, notice=_fail)
     as_of = getattr(args, "as_of", None)
     if as_of is not None:
         as_of = _parse_date(as_of)
-    return analyse(data, as_of), settings
+    data = open_source(spec, settings, notice=_fail)
+    return analyse(data, as_of, params), settings
 
 
 def _parse_date(text: str) -> Any:

@@ -17,6 +17,10 @@ from tui.paths import config_dir
 SOURCES = ("auto", "demo", "nse", "bse", "yahoo")
 LIVE_SOURCES = ("nse", "bse", "yahoo")
 SEGMENTS = ("small", "mid", "large")
+_KIND: dict[type, str] = {
+    str: "a string", int: "an integer", float: "a number", bool: "true or false",
+    dict: "a table", list: "a list",
+}  # fmt: skip
 
 
 class SettingsError(ValueError):
@@ -71,8 +75,8 @@ def load_settings(path: Path | None = None) -> Settings:
             default, bool
         ):
             raise SettingsError(
-                f"{path}: key '{key}' must be a {type(default).__name__}, "
-                f"not {type(value).__name__}"
+                f"{path}: key '{key}' must be {_KIND[type(default)]}, "
+                f"not {_KIND.get(type(value), type(value).__name__)}"
             )
         kwargs[key] = value
     settings = Settings(**kwargs)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 
 
 @dataclass(frozen=True)
@@ -43,3 +43,35 @@ class Params:
 
 DEFAULT = Params()
 """The parameters used when no configuration overrides them."""
+
+
+def params_from(overrides: dict[str, object], origin: str = "config.toml") -> Params:
+    """Params with config.toml's [analytics] overrides applied and type-checked.
+
+    Raises:
+        ValueError: one sentence naming the unknown key or the wrong type.
+    """
+    known = {f.name: f for f in fields(Params)}
+    values: dict[str, object] = {}
+    for key, value in overrides.items():
+        if key not in known:
+            raise ValueError(f"{origin}: unknown key 'analytics.{key}'")
+        default = getattr(DEFAULT, key)
+        if isinstance(default, tuple):
+            if not isinstance(value, list | tuple):
+                raise ValueError(f"{origin}: key 'analytics.{key}' must be a list")
+            value = tuple(value)
+            if key == "weights" and (
+                len(value) != 4 or not all(isinstance(w, int | float) for w in value)
+            ):
+                raise ValueError(f"{origin}: key 'analytics.weights' must be 4 numbers")
+        elif isinstance(default, bool):
+            if not isinstance(value, bool):
+                raise ValueError(f"{origin}: key 'analytics.{key}' must be true or false")
+        elif isinstance(default, int | float):
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ValueError(f"{origin}: key 'analytics.{key}' must be a number")
+            if isinstance(default, int) and not isinstance(value, int):
+                raise ValueError(f"{origin}: key 'analytics.{key}' must be an integer")
+        values[key] = value
+    return replace(DEFAULT, **values)  # type: ignore[arg-type]
