@@ -110,7 +110,9 @@ def _fail(message: str) -> None:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
-    command = args.command or "summary"
+    if args.command is None:
+        return _cmd_tui(args)
+    command = args.command
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
         "summary": _cmd_summary,
         "explain": _cmd_explain,
@@ -120,6 +122,24 @@ def _dispatch(args: argparse.Namespace) -> int:
         "watchlist": _cmd_watchlist,
     }
     return handlers[command](args)
+
+
+def _cmd_tui(args: argparse.Namespace) -> int:
+    """`dalal` with no subcommand: the Textual app on the configured segment."""
+    from tui.settings import load_settings
+
+    settings = load_settings()  # a bad config.toml fails here, as one line, before the TUI
+    as_of = getattr(args, "as_of", None)
+    from tui.app import DalalApp
+
+    app = DalalApp(
+        getattr(args, "source", None) or settings.source,
+        as_of=None if as_of is None else _parse_date(as_of),
+        segment=settings.segment,
+        theme=settings.theme,
+    )
+    app.run()
+    return app.return_code or 0
 
 
 def _cmd_locate(args: argparse.Namespace) -> int:

@@ -237,3 +237,36 @@ def test_later_bars_never_change_earlier_values() -> None:
         lambda d: ind.obv(d["c"], d["v"]),
     ):
         assert_array_equal(fn(w)[:300], fn(changed)[:300])
+
+
+def test_window_sum_and_filters_equal_the_plain_forms_bit_for_bit() -> None:
+    """Fast paths (leading-NaN windows, stacked filters, in-place deviation sums) change no bit."""
+    rng = np.random.default_rng(11)
+    x = 100 * np.exp(np.cumsum(rng.normal(0, 0.02, (300, 7)), axis=0))
+    x[:40, 1] = np.nan  # late listing: the leading-NaN path
+    x[150:155, 2] = np.nan  # a gap: the counting path
+    x[:, 3] = np.nan
+    for n in (1, 2, 13, 26, 299, 300, 301):
+        valid = ~np.isnan(x)
+        ref = np.nan_to_num(x[valid.argmax(axis=0), np.arange(7)])
+        cs = np.zeros((301, 7))
+        cs[1:] = np.cumsum(np.where(valid, x - ref, 0.0), axis=0)
+        cnt = np.zeros((301, 7))
+        cnt[1:] = np.cumsum(valid, axis=0)
+        want = np.full_like(x, np.nan)
+        if n <= 300:
+            sums = cs[n:] - cs[:-n] + n * ref
+            sums[(cnt[n:] - cnt[:-n]) != n] = np.nan
+            want[n - 1 :] = sums
+        assert_array_equal(ind.window_sum(x, n), want)
+    values = ind.filters([(x, 12, 2.0 / 13), (x, 14, 1.0 / 14)])
+    assert_array_equal(values[0], ind.ema(x, 12))
+    assert_array_equal(values[1], ind.rma(x, 14))
+    s1, s2 = ind.deviation_sums(x, 19)
+    w1, w2 = np.zeros_like(x), np.zeros_like(x)
+    for k in range(1, 19):
+        d = ind.shift(x, k) - x
+        w1 += d
+        w2 += d * d
+    assert_array_equal(s1, w1)
+    assert_array_equal(s2, w2)

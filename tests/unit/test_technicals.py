@@ -322,3 +322,15 @@ def test_daily_fields(panel: Panel) -> None:
     young = daily_fields(panel, 60 * 5 + 20)
     assert np.isnan(young.loc["S5", "sma50"])
     assert not np.isnan(young.loc["S5", "sma20"])
+
+
+def test_daily_fields_equal_the_full_histories_bit_for_bit(panel: Panel) -> None:
+    _, h, lo, c, _ = (x[:701] for x in panel.filled)
+    f = daily_fields(panel, 700)
+    m, s, _ = ind.macd(c)
+    want = {
+        "rsi": ind.rsi(c), "macd": m, "macd_signal": s, "ema20": ind.ema(c, 20),
+        "adx": ind.adx(h, lo, c)[0],
+    }  # fmt: skip
+    for key, full in want.items():
+        assert_array_equal(f[key].to_numpy(), full[-1], err_msg=key)

@@ -93,14 +93,20 @@ def window_sum(x: Array, n: int) -> Array:
     if n > t:
         return _out(out, squeeze)
     valid = ~np.isnan(a)
-    ref = np.nan_to_num(a[valid.argmax(axis=0), np.arange(a.shape[1])])
+    first = valid.argmax(axis=0)
+    ref = np.nan_to_num(a[first, np.arange(a.shape[1])])
     cs = np.zeros((t + 1, a.shape[1]))
     cs[1:] = cumsum0(np.where(valid, a - ref, 0.0))
-    cnt = np.zeros((t + 1, a.shape[1]))
-    cnt[1:] = cumsum0(valid.astype(np.float64))
     sums = cs[n:] - cs[:-n]
     sums += n * ref
-    sums[(cnt[n:] - cnt[:-n]) != n] = np.nan
+    first[~valid[first, np.arange(a.shape[1])]] = t
+    if (t - np.count_nonzero(valid, axis=0) == first).all():
+        # NaN only before each column's first value: a window is whole once it starts there.
+        sums[np.arange(t - n + 1)[:, None] < first] = np.nan
+    else:
+        cnt = np.zeros((t + 1, a.shape[1]))
+        cnt[1:] = cumsum0(valid.astype(np.float64))
+        sums[(cnt[n:] - cnt[:-n]) != n] = np.nan
     out[n - 1 :] = sums
     return _out(out, squeeze)
 
@@ -165,9 +171,12 @@ def gains_losses(close: Array) -> tuple[Array, Array]:
 
 def rsi_value(ag: Array, al: Array) -> Array:
     """RSI from Wilder's average gain and loss: 100·AG/(AG+AL), 50 when both are 0."""
-    total = ag + al
+    total = np.add(ag, al)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(total == 0.0, 50.0, 100.0 * ag / total)
+        out: Array = np.multiply(ag, 100.0)
+        out /= total
+    np.copyto(out, 50.0, where=total == 0.0)
+    return out
 
 
 def rsi(close: Array, n: int = 14) -> Array:
@@ -194,10 +203,13 @@ def deviation_sums(x: Array, n: int) -> tuple[Array, Array]:
     """
     s1 = np.zeros_like(x)
     s2 = np.zeros_like(x)
-    for k in range(1, n):
-        d = shift(x, k) - x
-        s1 += d
-        s2 += d * d
+    s1[: n - 1] = s2[: n - 1] = np.nan  # the rows without n − 1 rows before them
+    d = np.empty_like(x)
+    for k in range(1, min(n, x.shape[0])):
+        # The value k rows back minus the newest, added in the order of k.
+        dk = np.subtract(x[:-k], x[k:], out=d[k:])
+        s1[k:] += dk
+        s2[k:] += np.multiply(dk, dk, out=dk)
     return s1, s2
 
 
@@ -217,16 +229,25 @@ def bollinger_step(
     Returns:
         (mid, upper, lower, %B); %B is 0.5 when the bands coincide.
     """
-    mid = (tail + x) / n
-    d = x - prev_x
-    s1 = (dev1 + d) / n
-    var = np.maximum((dev2 + d * d) / n - s1 * s1, 0.0)
-    sd = np.sqrt(var)
-    upper = mid + width * sd
-    lower = mid - width * sd
+    mid = np.add(tail, x)
+    mid /= n
+    d = np.subtract(x, prev_x)
+    s1 = np.add(dev1, d)
+    s1 /= n
+    s1 *= s1
+    var = np.multiply(d, d, out=d)
+    var += dev2
+    var /= n
+    var -= s1
+    sd = np.sqrt(np.maximum(var, 0.0, out=var), out=var)
+    sd *= width
+    upper = mid + sd
+    lower = np.subtract(mid, sd, out=sd)
     span = upper - lower
     with np.errstate(invalid="ignore", divide="ignore"):
-        pct_b = np.where(span == 0.0, 0.5, (x - lower) / span)
+        pct_b = np.subtract(x, lower)
+        pct_b /= span
+    np.copyto(pct_b, 0.5, where=span == 0.0)
     return mid, upper, lower, pct_b
 
 
@@ -272,30 +293,99 @@ def obv(close: Array, volume: Array) -> Array:
     v, _ = _two_d(volume)
     move = np.sign(c - shift(c)) * v
     move = np.where(np.isnan(c - shift(c)), 0.0, move)
-    out = np.cumsum(move, axis=0)
+    out = cumsum0(move)
     # A cumulative sum restarts nothing, so a NaN close inside a column only blanks that row.
     return _out(np.where(np.isnan(c), np.nan, out), squeeze)
 
 
-def _adx(high: Array, low: Array, close: Array, n: int = 14) -> tuple[Array, ...]:
-    """ADX(n) with ±DI: Wilder sums of ±DM and TR from bar 1; (adx, plus_di, minus_di)."""
+def directional_movement(high: Array, low: Array, close: Array) -> tuple[Array, Array, Array]:
+    """+DM, −DM and TR of ADX (NaN where a bar before is missing)."""
     up = high - shift(high)
     dn = shift(low) - low
-    pdm = np.where((up > dn) & (up > 0), up, 0.0)
-    mdm = np.where((dn > up) & (dn > 0), dn, 0.0)
     prev_c = shift(close)
-    tr = np.fmax(np.fmax(high - low, np.abs(high - prev_c)), np.abs(low - prev_c))
     undefined = np.isnan(up) | np.isnan(dn) | np.isnan(prev_c)
-    pdm, mdm, tr = (np.where(undefined, np.nan, a) for a in (pdm, mdm, tr))
-    alpha = 1.0 / n
-    s_tr, s_p, s_m = (_recursive(a, n, alpha) for a in (tr, pdm, mdm))
+    with np.errstate(invalid="ignore"):
+        pdm = np.where((up > dn) & (up > 0), up, 0.0)
+        mdm = np.where((dn > up) & (dn > 0), dn, 0.0)
+        tr = np.subtract(high, low)
+        gap = np.abs(np.subtract(high, prev_c, out=up), out=up)
+        np.fmax(tr, gap, out=tr)
+        gap = np.abs(np.subtract(low, prev_c, out=dn), out=dn)
+        np.fmax(tr, gap, out=tr)
+    for a in (pdm, mdm, tr):
+        a[undefined] = np.nan
+    return pdm, mdm, tr
+
+
+def directional_index(s_tr: Array, s_p: Array, s_m: Array) -> tuple[Array, Array, Array]:
+    """±DI and DX from Wilder sums of TR, +DM and −DM."""
     with np.errstate(invalid="ignore", divide="ignore"):
         pdi = np.where(s_tr == 0.0, 0.0, 100.0 * s_p / s_tr)
         mdi = np.where(s_tr == 0.0, 0.0, 100.0 * s_m / s_tr)
         total = pdi + mdi
         dx = np.where(total == 0.0, 0.0, 100.0 * np.abs(pdi - mdi) / total)
     pdi, mdi, dx = (np.where(np.isnan(s_tr), np.nan, a) for a in (pdi, mdi, dx))
+    return pdi, mdi, dx
+
+
+def _adx(high: Array, low: Array, close: Array, n: int = 14) -> tuple[Array, ...]:
+    """ADX(n) with ±DI: Wilder sums of ±DM and TR from bar 1; (adx, plus_di, minus_di)."""
+    pdm, mdm, tr = directional_movement(high, low, close)
+    alpha = 1.0 / n
+    s_tr, s_p, s_m = (_recursive(a, n, alpha) for a in (tr, pdm, mdm))
+    pdi, mdi, dx = directional_index(s_tr, s_p, s_m)
     return _recursive(dx, n, alpha), pdi, mdi
 
 
 adx = _wrap(_adx)
+
+
+def filters(specs: list[tuple[Array, int, float]], sums: list[Array] | None = None) -> Array:
+    """SMA-seeded exponential filters (input (T, N), seed window n ≥ 2, alpha) in one loop.
+
+    Equal, bit for bit, to `_recursive` (`ema_step`) on each input: a row's value is
+    alpha·x + (1−alpha)·prev, or the seed (1/n)·x + (sum of the n−1 inputs before)/n where prev
+    is NaN.
+
+    Args:
+        specs: (input (T, N), n, alpha) per filter.
+        sums: `window_sum(input, n − 1)` per filter, if already at hand.
+
+    Returns:
+        (K, T, N) values, the k-th filter in [k].
+    """
+    values = np.stack([sp[0] for sp in specs])
+    shape = (len(specs), 1)
+    n = np.array([float(sp[1]) for sp in specs]).reshape(shape)
+    alpha = np.array([sp[2] for sp in specs]).reshape(shape)
+    beta = 1.0 - alpha
+    inv_n = 1.0 / n
+    if sums is None:
+        # Seeds happen within n rows of an input's last NaN: window sums up to there suffice
+        # (a window sum at a row depends on the rows up to it only).
+        gap = np.isnan(values).any(axis=2)
+        last = np.where(gap.any(axis=1), values.shape[1] - 1 - gap[:, ::-1].argmax(axis=1), -1)
+        rows = int(min(values.shape[1], max(last + n[:, 0] + 1)))
+        sums = [window_sum(sp[0][:rows], sp[1] - 1) for sp in specs]
+    tails = np.stack([shift(a) for a in sums])
+    with np.errstate(invalid="ignore"):
+        prev = np.full(values.shape[::2], np.nan)
+        seeding = np.isnan(prev)
+        ax = np.empty_like(prev)
+        for i in range(values.shape[1]):
+            cur = values[:, i]
+            seed = None
+            if seeding.any():
+                if i >= tails.shape[1]:  # a NaN from the arithmetic itself
+                    tails = np.stack([shift(window_sum(sp[0], sp[1] - 1)) for sp in specs])
+                seed = np.multiply(inv_n, cur)
+                seed += tails[:, i] / n
+            # alpha·x + (1−alpha)·prev, written over the row's input.
+            np.multiply(alpha, cur, out=ax)
+            np.multiply(beta, prev, out=cur)
+            cur += ax
+            if seed is not None:
+                np.copyto(cur, seed, where=seeding)
+            np.isnan(cur, out=seeding)
+            prev = cur
+    return values

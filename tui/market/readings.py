@@ -115,21 +115,8 @@ def _filters(*specs: tuple[Array, int, float]) -> list[tuple[Array, Array, Array
         Per filter (values, a, b): its values and the coefficients of its next step, `a·x + b`
         (`indicators.ema_coef`), which the same arithmetic reproduces bit for bit.
     """
-    x = np.stack([sp[0] for sp in specs])
-    shape = (len(specs), 1, 1)
-    n = np.array([sp[1] for sp in specs], dtype=np.float64).reshape(shape)
-    alpha = np.array([sp[2] for sp in specs]).reshape(shape)
     tails = [ind.window_sum(sp[0], sp[1] - 1) for sp in specs]
-    with np.errstate(invalid="ignore"):
-        ax = alpha * x
-        seed = (1.0 / n) * x + np.stack([ind.shift(t) for t in tails]) / n
-    beta = (1.0 - alpha)[:, 0]
-    values = np.empty_like(x)
-    prev = np.full(x.shape[::2], np.nan)
-    for i in range(x.shape[1]):
-        step = ax[:, i] + beta * prev
-        np.copyto(step, seed[:, i], where=np.isnan(prev))
-        values[:, i] = prev = step
+    values = ind.filters(list(specs), tails)
     out = []
     for k, (_, width, a) in enumerate(specs):
         out.append((values[k], *ind.ema_coef(values[k], tails[k], width, a)))
@@ -198,6 +185,31 @@ def _dow_prestate(h: Array, lo: Array) -> dict[str, Array]:
     return s | out
 
 
+def _affine(a: Array, x: Array, b: Array) -> Array:
+    """a·x + b, rounded as written, in one new array."""
+    out: Array = np.multiply(a, x)
+    out += b
+    return out
+
+
+def _dow_advance(pre: dict[str, Array], up: Array, down: Array) -> tuple[Array, ...]:
+    """`dow_step`'s SH1, SH2, SL1, SL2 after the newest bar, by selection.
+
+    The state with the candidate added as a pivot depends on the state before only, so it is
+    built at that state's (broadcast) shape and each newest bar picks one of the two.
+    """
+    sh1, sh2, sl1, sl2, last = (pre[k] for k in ("sh1", "sh2", "sl1", "sl2", "last"))
+    hc, lc = pre["hc"], pre["lc"]
+    hi_new, lo_new = last != 1, last != -1
+    nh, nl = up & ~down, down & ~up
+    return (
+        np.where(nh, np.where(hi_new, hc, np.fmax(sh1, hc)), sh1),
+        np.where(nh, np.where(hi_new, sh1, sh2), sh2),
+        np.where(nl, np.where(lo_new, lc, np.fmin(sl1, lc)), sl1),
+        np.where(nl, np.where(lo_new, sl1, sl2), sl2),
+    )
+
+
 def evaluate(
     x: Array, h: Array, lo: Array, v: Array, pre: dict[str, Array], count: Array, kst_need: int
 ) -> dict[str, Array]:
@@ -217,30 +229,34 @@ def evaluate(
     o: dict[str, Array] = {}
     c1 = pre["c"]
     with np.errstate(invalid="ignore", divide="ignore"):
-        m = pre["am"] * x + pre["bm"]
-        o["macd"], o["signal"] = m, pre["as"] * m + pre["bs"]
+        o["macd"] = m = _affine(pre["am"], x, pre["bm"])
+        o["signal"] = _affine(pre["as"], m, pre["bs"])
         o["r_macd"] = vs_signal(m, o["signal"])
         d = x - c1
-        ag = pre["ag"] * np.maximum(d, 0.0) + pre["bg"]
-        al = pre["al"] * np.maximum(-d, 0.0) + pre["bl"]
+        ag = _affine(pre["ag"], np.maximum(d, 0.0), pre["bg"])
+        al = _affine(pre["al"], np.maximum(np.negative(d, out=d), 0.0, out=d), pre["bl"])
         o["rsi"], o["rsi_2ago"] = ind.rsi_value(ag, al), pre["rsi_prev"]
+        del d, ag, al
         o["r_rsi"] = rsi_rule(o["rsi"], o["rsi_2ago"])
         mid, _, _, pct_b = ind.bollinger_step(x, c1, pre["t19"], pre["dev1"], pre["dev2"], 20, 2.0)
         o["mid"], o["mid_prev"], o["pct_b"] = mid, pre["mid"], pct_b
         o["r_bollinger"] = bollinger_rule(pct_b, mid, pre["mid"])
-        kst = pre["ak"] * x + pre["bk"]
-        o["kst"], o["kst_signal"] = kst, (pre["kt8"] + kst) / ind.KST_SIGNAL
+        o["kst"] = kst = _affine(pre["ak"], x, pre["bk"])
+        o["kst_signal"] = np.add(pre["kt8"], kst)
+        o["kst_signal"] /= ind.KST_SIGNAL
         o["r_kst"] = vs_signal(kst, o["kst_signal"])
         # Comparisons are False against a NaN close, so a stock's first bar moves OBV by 0.
-        obv = pre["obv_base"] + ((x > c1) * v - (x < c1) * v)
-        ema = pre["ae"] * obv + pre["be"]
-        o["obv"], o["obv_ema"], o["obv_dema"] = obv, ema, ema - pre["obv_ema"]
-        o["obv_mean_abs"] = (pre["t19d"] + np.abs(obv - pre["obv_base"])) / 20
-        o["r_obv"] = obv_rule(obv, ema, o["obv_dema"], o["obv_mean_abs"])
-        state = tuple(pre[k] for k in ("sh1", "sh2", "sl1", "sl2", "last"))
-        new_high = pre["hc"] > h
-        new_low = pre["lc"] < lo
-        sh1, sh2, sl1, sl2, _ = dow_step(state, pre["hc"], new_high, pre["lc"], new_low)
+        obv = (x > c1) * v
+        obv -= (x < c1) * v
+        o["obv"] = obv = np.add(pre["obv_base"], obv, out=obv)
+        o["obv_ema"] = ema = _affine(pre["ae"], obv, pre["be"])
+        o["obv_dema"] = ema - pre["obv_ema"]
+        mean_abs = np.abs(np.subtract(obv, pre["obv_base"]))
+        mean_abs += pre["t19d"]
+        mean_abs /= 20
+        o["obv_mean_abs"] = mean_abs
+        o["r_obv"] = obv_rule(obv, ema, o["obv_dema"], mean_abs)
+        sh1, sh2, sl1, sl2 = _dow_advance(pre, pre["hc"] > h, pre["lc"] < lo)
         o["sh1"], o["sh2"], o["sl1"], o["sl2"] = sh1, sh2, sl1, sl2
         o["r_dow"] = dow_rule(sh1, sh2, sl1, sl2, x)
     o["ok_dow"] = ~(np.isnan(sh2) | np.isnan(sl2) | np.isnan(x))

@@ -2,8 +2,11 @@
 
 `technicals_history` computes every reading on every session of a panel (the rating replay needs
 the daily history), vectorised across stocks and processed in column chunks so the working set
-stays in cache. `explain_technicals` (in `technicals_explain.py`) recomputes one stock with its
-numbers; `daily_fields` gives the daily-bar screen fields of one session.
+stays in cache; only the sums and counts of the readings are kept for every session, the
+readings themselves for the last sessions asked for. `explain_technicals` (in
+`technicals_explain.py`) recomputes one stock with its numbers; `daily_fields` gives the
+daily-bar screen fields of one session, running the recursions' state along time without
+keeping their histories.
 """
 
 from __future__ import annotations
@@ -22,11 +25,9 @@ from tui.market.pillars import PillarHistory
 from tui.market.readings import (
     NEEDS,
     PERIOD_READINGS,
-    drop_partial,
     evaluate,
     first_bar,
     mas_reading,
-    pad,
     prestate,
 )  # fmt: skip
 
@@ -55,12 +56,21 @@ BAND_UPPER = np.array([-1.0, -0.35, 0.35, 1.0, np.inf])
 CHUNK = 128
 """Stocks per column chunk of the weekly/monthly step: keeps its temporaries near cache size."""
 
-WIDE_CHUNK = 256
-"""Stocks per column block of the completed-bar state and the daily MAs, whose row loops favour
-wide rows; bounds their memory."""
+WIDE_CHUNK = 1024
+"""Most stocks per column block of the completed-bar state and the daily MAs, whose row loops
+favour wide rows; bounds their memory. Smaller universes use 2 blocks per thread."""
+
+REPLAY_CHUNK = 4096
+"""Stocks per column block of the hysteresis replay."""
 
 THREADS = min(2, os.cpu_count() or 1)
 """Worker threads over column blocks."""
+
+DAILY_FIELDS = ("rsi", "macd", "macd_signal", "pct_b", "sma20", "sma50", "sma200", "ema20", "adx")
+"""Columns of `daily_fields`."""
+
+DAILY_CHUNK = 1024
+"""Stocks per column block of `daily_fields` (bounds its (T, 8, block) working set)."""
 
 _TOL = 1e-9
 """Slack for the hysteresis margin: T has 6 decimals, so 0.40 − 0.35 must count as 0.05."""
@@ -125,23 +135,21 @@ def hysteresis(t: np.ndarray, margin: float = DEFAULT.tech_hysteresis_margin) ->
         inside_down = (BAND_UPPER[code] - t >= margin - _TOL) | unrated
     same_as_yesterday = np.zeros_like(unrated)
     same_as_yesterday[1:] = b[1:] == b[:-1]
+    # Publishing b when b == g changes nothing, so a fall (or staying) publishes if inside_down
+    # or in yesterday's band, and a rise if inside_up, in yesterday's band or with no grade
+    # yet, which is exactly when yesterday was unrated (or there was no yesterday).
+    fall_ok = inside_down | same_as_yesterday
+    rise_ok = inside_up | same_as_yesterday
+    rise_ok[0] = True
+    rise_ok[1:] |= unrated[:-1]
     out = np.empty_like(b)
     g = np.full(t.shape[1:], -1, dtype=np.int8)
     for i in range(t.shape[0]):
         bi = b[i]
-        publish = (g < 0) | (bi == g) | same_as_yesterday[i]
-        publish |= np.where(bi > g, inside_up[i], inside_down[i])
-        g = np.where(publish, bi, g)
-        out[i] = g
+        g = out[i] = np.where(np.where(bi > g, rise_ok[i], fall_ok[i]), bi, g)
     grade = out.astype(np.float64)
     grade[out < 0] = np.nan
     return grade
-
-
-CHUNK_KEYS = (
-    "rsi", "macd", *(f"{p}_{name}" for name in PERIOD_READINGS for p in ("r", "ok")),
-)  # fmt: skip
-"""What technicals_history keeps of each chunk's weekly/monthly evaluation."""
 
 
 class _Period:
@@ -151,35 +159,37 @@ class _Period:
         self.per = per
         self.pairs = ind.KST_STANDARD if freq == "W" else ind.KST_LONG
         self.kst_need = NEEDS["kst_w"] if freq == "W" else NEEDS["kst_m"]
-        self.use_partial = params.use_partial_bars
+        self.size = size = per.count * per.longest
+        # Where each session finds its values in the (period, k-th session) layout; with
+        # use_partial_bars off, a session whose bar is partial reads the previous period's last
+        # session (that period's completed bar), or row `size` (nothing yet) before any.
+        self.padding = np.setdiff1d(np.arange(size), per.slots)
+        self.src = per.slots
+        if not params.use_partial_bars:
+            prev = np.append(size, per.slots[per.end])[per.group]
+            self.src = np.where(per.partial, prev, per.slots)
 
     def block(self, arrays: tuple[np.ndarray, ...]) -> None:
         """Resample a block of columns (filled o, h, l, c, v) and run its completed state."""
         self.bars = b = resample(self.per, *arrays)
-        pre = prestate(b.close, b.high, b.low, b.volume, self.pairs)
+        self.pre = prestate(b.close, b.high, b.low, b.volume, self.pairs)
         self.first = first_bar(b.close)
-        self.pre = pre
-        self.done: dict[str, np.ndarray] | None = None
-        if not self.use_partial:
-            before = {k: a[:-1] for k, a in pad(pre).items()}
-            rows = np.arange(self.per.count)[:, None]
-            count = np.where(np.isnan(b.close), 0, rows - self.first + 1)
-            self.done = evaluate(b.close, b.high, b.low, b.volume, before, count, self.kst_need)
 
-    def chunk(self, sl: slice) -> dict[str, np.ndarray]:
-        """Values and int8 readings of every session for the block's columns `sl`.
+    def chunk(self, sl: slice, start: int) -> dict[str, np.ndarray]:
+        """Reading sums and counts of every session for the block's columns `sl`, and the
+        readings and RSI/MACD values of sessions from `start` on.
 
         Sessions are laid out as (period, k-th session of it, stock) so that the state of the
         period before broadcasts over each period's sessions instead of being gathered.
         """
         per, b = self.per, self.bars
-        j, width = per.count, sl.stop - sl.start
-        slots = per.slots
+        j, width, size = per.count, sl.stop - sl.start, self.size
         shape = (j, per.longest, width)
         newest: list[np.ndarray] = []
         for a in (b.p_close, b.p_high, b.p_low, b.p_volume):
-            laid = np.full((j * per.longest, width), np.nan)
-            laid[slots] = a[:, sl]
+            laid = np.empty((size, width))
+            laid[self.padding] = np.nan
+            laid[per.slots] = a[:, sl]
             newest.append(laid.reshape(shape))
         x, h, lo, v = newest
         at = {}
@@ -188,14 +198,40 @@ class _Period:
             before[0] = 0.0 if k == "obv_base" else np.nan
             before[1:, 0] = a[:-1, sl]
             at[k] = before
-        count = (np.arange(j)[:, None, None] + 1) - self.first[None, None, sl]
-        count = np.where(np.isnan(x), 0, count).astype(np.int32)
-        laid_out = evaluate(x, h, lo, v, at, count, self.kst_need)
-        out = {k: laid_out[k].reshape(-1, width)[slots] for k in CHUNK_KEYS}
-        if self.done is not None:
-            done, part, group = self.done, per.partial, per.group
-            out = {k: drop_partial(a, done[k][:, sl], part, group) for k, a in out.items()}
+        # Filled bars: a close is NaN only before the stock's first bar, in its first period
+        # or earlier, where count ≤ 1 is below every need, as a count of 0 would be.
+        count = ((np.arange(j)[:, None, None] + 1) - self.first[None, None, sl]).astype(np.int32)
+        o = evaluate(x, h, lo, v, at, count, self.kst_need)
+        # Row `size` stands for "no bar yet": no readings, NaN values.
+        total = np.zeros((size + 1, width), dtype=np.int8)
+        n_ok = np.zeros((size + 1, width), dtype=np.int8)
+        total3, n_ok3 = total[:size].reshape(shape), n_ok[:size].reshape(shape)
+        at_bar = np.zeros((j, 1, width), dtype=np.int8)
+        for name in PERIOD_READINGS:
+            ok = _i8(o[f"ok_{name}"])
+            total3 += o[f"r_{name}"] * ok
+            if ok.shape[1] == 1:
+                at_bar += ok
+            else:
+                n_ok3 += ok
+        n_ok3 += at_bar
+        src = self.src
+        out = {"total": total[src], "count": n_ok[src]}
+        tail = np.minimum(src[start:], size - 1)
+        none = (src[start:] == size)[:, None]
+        for name in PERIOD_READINGS:
+            ok = o[f"ok_{name}"]
+            ok = ok[tail // per.longest, 0] if ok.shape[1] == 1 else _gather(ok, tail)
+            ok &= ~none
+            out[name] = np.where(ok, _gather(o[f"r_{name}"], tail), np.float32(np.nan))
+        for name in ("rsi", "macd"):
+            out[f"{name}_value"] = np.where(none, np.nan, _gather(o[name], tail))
         return out
+
+
+def _gather(a: np.ndarray, slots: np.ndarray) -> np.ndarray:
+    """Rows `slots` of a (period, k-th session, stock) array."""
+    return np.asarray(a.reshape(-1, a.shape[2])[slots])
 
 
 def technicals_history(
@@ -229,22 +265,22 @@ def technicals_history(
     ex |= {"t": np.empty((rows, n)), "band": np.empty((rows, n), dtype=np.float32)}
     ex["count"] = np.empty((rows, n), dtype=np.float32)
     grade = np.empty((n_t, n), dtype=np.float32)
-    score = np.empty((n_t, n))
+    score = np.empty((n_t, n))  # T until the replay has run
     weekly, monthly = periods(panel.dates, "W"), periods(panel.dates, "M")
 
-    def run(w: int) -> None:
-        wide = slice(w, min(w + WIDE_CHUNK, n))
-        kinds = {"w": _Period(weekly, "W", params), "m": _Period(monthly, "M", params)}
-        block = panel.filled_columns(wide)
-        for key, a in _block_history(block, kinds, params).items():
-            if key == "grade":
-                grade[:, wide] = a
-            else:
-                if key == "t":
-                    score[:, wide] = 50.0 + 25.0 * a
-                ex[key][:, wide] = a[start:]
+    width = max(1, min(WIDE_CHUNK, -(-n // (2 * THREADS))))
 
-    starts = range(0, n, WIDE_CHUNK)
+    def run(w: int) -> None:
+        wide = slice(w, min(w + width, n))
+        kinds = {"w": _Period(weekly, "W", params), "m": _Period(monthly, "M", params)}
+        block = _filled_block(panel, wide)
+        for key, a in _block_history(block, kinds, params, start).items():
+            if key == "t_all":
+                score[:, wide] = a
+            else:
+                ex[key][:, wide] = a
+
+    starts = range(0, n, width)
     if len(starts) > 1 and THREADS > 1:
         # Column blocks are independent and NumPy releases the GIL in its array loops.
         with ThreadPoolExecutor(THREADS) as pool:
@@ -252,45 +288,61 @@ def technicals_history(
     else:
         for w in starts:
             run(w)
+    # The replay over whole rows of many stocks: its loop over sessions is row-bound.
+    for w in range(0, n, REPLAY_CHUNK):
+        wide = slice(w, min(w + REPLAY_CHUNK, n))
+        grade[:, wide] = hysteresis(score[:, wide], params.tech_hysteresis_margin)
+    score *= 25.0
+    score += 50.0
     return PillarHistory(grade=grade, score=score, extras=ex, extras_start=start)
 
 
+def _filled_block(panel: Panel, cols: slice) -> tuple[np.ndarray, ...]:
+    """`panel.filled_columns(cols)`, read directly when no stock there has a gap after its first
+    bar: filling then changes nothing."""
+    nan = np.isnan(panel.close[:, cols])
+    if nan.any():
+        first = np.where(nan.all(axis=0), nan.shape[0], (~nan).argmax(axis=0))
+        if (np.count_nonzero(nan, axis=0) != first).any():
+            return panel.filled_columns(cols)
+    arrays = (panel.open, panel.high, panel.low, panel.close, panel.volume)
+    return tuple(np.ascontiguousarray(a[:, cols]) for a in arrays)
+
+
 def _block_history(
-    block: tuple[np.ndarray, ...], kinds: dict[str, _Period], params: Params
+    block: tuple[np.ndarray, ...], kinds: dict[str, _Period], params: Params, start: int
 ) -> dict[str, np.ndarray]:
-    """technicals_history's arrays for one block of columns (filled o, h, l, c, v)."""
+    """technicals_history's arrays for one block of columns (filled o, h, l, c, v); the extras
+    from session `start` on."""
     n_t, width = block[3].shape
     out: dict[str, np.ndarray] = {
-        name: np.empty((n_t, width), dtype=np.float32) for name in READING_NAMES
+        name: np.empty((n_t - start, width), dtype=np.float32) for name in READING_NAMES
     }
-    out |= {key: np.empty((n_t, width)) for key in SCREEN_VALUES.values()}
-    total = np.zeros((n_t, width), dtype=np.int8)
-    count = np.zeros((n_t, width), dtype=np.int8)
-    nan32 = np.float32(np.nan)
-
-    def add(name: str, value: np.ndarray, ok: np.ndarray, sl: slice) -> None:
-        total[:, sl] += value * _i8(ok)
-        count[:, sl] += _i8(ok)
-        out[name][:, sl] = np.where(ok, value, nan32)
-
+    out |= {key: np.empty((n_t - start, width)) for key in SCREEN_VALUES.values()}
     daily = mas_reading(block[3])
-    add("mas", daily["r_mas"], daily["ok_mas"], slice(0, width))
-    del daily
+    ok = _i8(daily["ok_mas"])
+    total = daily["r_mas"] * ok
+    count = ok.copy()
+    out["mas"][:] = np.where(daily["ok_mas"][start:], daily["r_mas"][start:], np.float32(np.nan))
+    del daily, ok
     for kind in kinds.values():
         kind.block(block)
     for a in range(0, width, CHUNK):
         sl = slice(a, min(a + CHUNK, width))
         for suffix, kind in kinds.items():
-            part = kind.chunk(sl)
-            out[f"rsi_{suffix}_value"][:, sl] = part["rsi"]
-            out[f"macd_{suffix}_value"][:, sl] = part["macd"]
+            part = kind.chunk(sl, start)
+            total[:, sl] += part["total"]
+            count[:, sl] += part["count"]
+            out[f"rsi_{suffix}_value"][:, sl] = part["rsi_value"]
+            out[f"macd_{suffix}_value"][:, sl] = part["macd_value"]
             for base in PERIOD_READINGS:
-                add(f"{base}_{suffix}", part[f"r_{base}"], part[f"ok_{base}"], sl)
+                out[f"{base}_{suffix}"][:, sl] = part[base]
     with np.errstate(invalid="ignore", divide="ignore"):
         t = np.round(total / count, 6)
     t[count < params.tech_min_readings] = np.nan
-    out |= {"t": t, "band": band(t), "count": count}
-    out["grade"] = hysteresis(t, params.tech_hysteresis_margin)
+    tail = t[start:]
+    out |= {"t": tail, "band": band(tail), "count": count[start:]}
+    out["t_all"] = t
     return out
 
 
@@ -304,23 +356,41 @@ def daily_fields(panel: Panel, t: int) -> pd.DataFrame:
     Returns:
         Columns rsi, macd, macd_signal, pct_b, sma20, sma50, sma200, ema20, adx.
     """
-    n_t = panel.shape[0]
+    n_t, n = panel.shape
     t = t + n_t if t < 0 else t
     if not 0 <= t < n_t:
         raise IndexError(f"session {t} outside the panel's {n_t} sessions")
-    _, h, lo, c, _ = (x[: t + 1] for x in panel.filled)
-    macd, signal, _ = ind.macd(c)
-    _, _, _, pct_b = ind.bollinger(c[max(0, t - 20) :])
-    adx, _, _ = ind.adx(h, lo, c)
-    columns = {
-        "rsi": ind.rsi(c)[-1],
-        "macd": macd[-1],
-        "macd_signal": signal[-1],
-        "pct_b": pct_b[-1],
-        "sma20": ind.sma(c[max(0, t - 19) :], 20)[-1],
-        "sma50": ind.sma(c[max(0, t - 49) :], 50)[-1],
-        "sma200": ind.sma(c[max(0, t - 199) :], 200)[-1],
-        "ema20": ind.ema(c, 20)[-1],
-        "adx": adx[-1],
-    }
+    columns = {k: np.empty(n) for k in DAILY_FIELDS}
+    for a in range(0, n, DAILY_CHUNK):
+        sl = slice(a, min(a + DAILY_CHUNK, n))
+        _, h, lo, c, _ = (x[: t + 1] for x in _filled_block(panel, sl))
+        for key, value in _daily_last(h, lo, c).items():
+            columns[key][sl] = value
+        columns["pct_b"][sl] = ind.bollinger(c[max(0, t - 20) :])[3][-1]
+        for w in (20, 50, 200):
+            columns[f"sma{w}"][sl] = ind.sma(c[max(0, t - w + 1) :], w)[-1]
     return pd.DataFrame(columns, index=panel.symbols)
+
+
+def _daily_last(high: np.ndarray, low: np.ndarray, close: np.ndarray) -> dict[str, np.ndarray]:
+    """Last row of RSI(14), MACD(12,26,9) and its signal, EMA20 and ADX(14) of 2-D inputs.
+
+    Equal, bit for bit, to the last rows of `ind.rsi`, `macd`, `ema` and `adx`, with the
+    recursions of each stage in one loop over the rows.
+    """
+    g, loss = ind.gains_losses(close)
+    pdm, mdm, tr = ind.directional_movement(high, low, close)
+    w = 1.0 / 14
+    one = ind.filters([
+        (close, 12, 2.0 / 13), (close, 26, 2.0 / 27), (close, 20, 2.0 / 21),
+        (g, 14, w), (loss, 14, w), (tr, 14, w), (pdm, 14, w), (mdm, 14, w),
+    ])  # fmt: skip
+    del g, loss, pdm, mdm, tr
+    m = one[0] - one[1]
+    _, _, dx = ind.directional_index(one[5], one[6], one[7])
+    last = one[:, -1]
+    two = ind.filters([(m, 9, 2.0 / 10), (dx, 14, w)])
+    return {
+        "rsi": ind.rsi_value(last[3], last[4]), "macd": m[-1], "macd_signal": two[0, -1],
+        "ema20": last[2], "adx": two[1, -1],
+    }  # fmt: skip
