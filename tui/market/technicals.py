@@ -56,7 +56,7 @@ BAND_UPPER = np.array([-1.0, -0.35, 0.35, 1.0, np.inf])
 CHUNK = 128
 """Stocks per column chunk of the weekly/monthly step: keeps its temporaries near cache size."""
 
-WIDE_CHUNK = 1024
+WIDE_CHUNK = 512
 """Most stocks per column block of the completed-bar state and the daily MAs, whose row loops
 favour wide rows; bounds their memory. Smaller universes use 2 blocks per thread."""
 
