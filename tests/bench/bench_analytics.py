@@ -36,7 +36,8 @@ def _machine() -> str:
 
 @pytest.mark.parametrize("n", [1500, 5000, 20000])
 def test_full_analytics(n: int) -> None:
-    data = synthetic_market(n, sessions=750)
+    # As dalal holds it after loading: bars as a dense panel (MarketData.compact).
+    data = synthetic_market(n, sessions=750).compact()
     analyse(data)  # warm caches of the data value (implied shares, sessions)
     repeat = 3 if n < 20000 else 2
     best, median = _best(lambda: analyse(data), repeat)
@@ -51,7 +52,7 @@ def test_full_analytics(n: int) -> None:
 
 
 def test_dashboard_on_top_of_analysis() -> None:
-    a = analyse(synthetic_market(1500))
+    a = analyse(synthetic_market(1500).compact())
     best, _ = _best(lambda: build_dashboard(a, "small"), 3)
     print(f"\ndashboard model (1,500 stocks, after analysis): {best:.3f} s")
 

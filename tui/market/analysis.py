@@ -9,6 +9,7 @@ as-of session's rows and today's change events.
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -130,13 +131,21 @@ def analyse(
     view = cut(data, as_of)
     panel = build_panel(view)
     t = len(panel.dates) - 1
-    technicals = technicals_history(panel, params, keep=TECH_EXTRAS_KEPT)
-    fin_trend = fin_trend_history(view, panel, params)
-    quality = quality_history(view, panel, params)
-    # Valuation only matters on sessions where some call is computable (T and F rated).
-    rows = (~np.isnan(technicals.score) & ~np.isnan(fin_trend.score)).any(axis=1)
-    valuation = valuation_history(view, panel, quality, params, rows=rows, keep=TECH_EXTRAS_KEPT)
-    illiquid = _illiquid(panel, params)
+    # Technicals run in a worker thread (and split their column blocks over threads of their
+    # own) while the filing-driven pillars, which are mostly Python-level pandas work,
+    # proceed here: the two overlap on a 2-core machine. All are pure functions of the cut.
+    with ThreadPoolExecutor(1) as pool:
+        pending = pool.submit(technicals_history, panel, params, TECH_EXTRAS_KEPT)
+        fin_trend = fin_trend_history(view, panel, params)
+        quality = quality_history(view, panel, params)
+        # Valuation only matters on sessions where a call can be computable, which needs a
+        # rated financial trend (each session's ranking is independent of the others').
+        rows = (~np.isnan(fin_trend.score)).any(axis=1)
+        valuation = valuation_history(
+            view, panel, quality, params, rows=rows, keep=TECH_EXTRAS_KEPT
+        )
+        illiquid = _illiquid(panel, params)
+        technicals = pending.result()
     pillars = {
         "technicals": technicals,
         "fin_trend": fin_trend,
