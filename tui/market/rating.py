@@ -63,16 +63,20 @@ def composite(
     F and T are required: where either is NaN the result is NaN.
     """
     wq, wv, wf, wt = params.weights
-    parts = [(q, wq), (v, wv), (f, wf), (t, wt)]
-    num = np.zeros(np.broadcast(q, v, f, t).shape)
-    den = np.zeros_like(num)
-    for values, weight in parts:
-        ok = ~np.isnan(values)
-        num += np.where(ok, values * weight, 0.0)
-        den += np.where(ok, weight, 0.0)
-    out = num / np.where(den > 0, den, np.nan)
-    out[np.isnan(f) | np.isnan(t)] = np.nan
-    return out
+    # The same additions in the same order as Σ over (Q, V, F, T) of where(rated, w·x, 0),
+    # so scores at a band's edge round identically; F and T are required, so a missing one
+    # makes the sum NaN by itself.
+    ok_q, ok_v = ~np.isnan(q), ~np.isnan(v)
+    num = np.where(ok_q, q * wq, 0.0)
+    num += np.where(ok_v, v * wv, 0.0)
+    num += f * wf
+    num += t * wt
+    den = np.where(ok_q, wq, 0.0)
+    den += np.where(ok_v, wv, 0.0)
+    den += wf
+    den += wt
+    num /= den
+    return num
 
 
 def plain_band(score: np.ndarray) -> np.ndarray:
@@ -105,21 +109,29 @@ def cap_bits(
     illiquid: np.ndarray,
 ) -> np.ndarray:
     """Bit set of the caps that apply (§6.5), from grade codes (NaN = Not rated)."""
-    bits = np.zeros(technical.shape, dtype=np.int8)
-    bits |= np.where(valuation == VALUATION.index("Risky"), CAP_RISKY, 0)
     weak = (quality == QUALITY.index("Below Average")) & (fin_trend <= FIN_TREND.index("Negative"))
-    bits |= np.where(weak, CAP_QUALITY_TREND, 0)
-    bits |= np.where(technical == TECHNICAL.index("Bearish"), CAP_BEARISH, 0)
-    bits |= np.where(illiquid, CAP_ILLIQUID, 0)
-    return bits
+    bits = (valuation == VALUATION.index("Risky")).view(np.int8) * np.int8(CAP_RISKY)
+    bits |= weak.view(np.int8) * np.int8(CAP_QUALITY_TREND)
+    bits |= (technical == TECHNICAL.index("Bearish")).view(np.int8) * np.int8(CAP_BEARISH)
+    bits |= np.asarray(illiquid, dtype=bool).view(np.int8) * np.int8(CAP_ILLIQUID)
+    return np.asarray(bits, dtype=np.int8)
+
+
+def _limit_table() -> np.ndarray:
+    table = np.full(16, float(len(CALL) - 1))
+    for bits in range(16):
+        for bit, (highest, _) in CAP_TEXT.items():
+            if bits & bit:
+                table[bits] = min(table[bits], CALL.index(highest))
+    return table
+
+
+_LIMITS = _limit_table()
 
 
 def cap_limit(bits: np.ndarray) -> np.ndarray:
     """Highest call code allowed by a cap bit set (Strong Buy when none)."""
-    limit = np.full(bits.shape, float(len(CALL) - 1))
-    for bit, (highest, _) in CAP_TEXT.items():
-        limit = np.where(bits & bit, np.minimum(limit, CALL.index(highest)), limit)
-    return limit
+    return np.asarray(_LIMITS[np.asarray(bits, dtype=np.intp)])
 
 
 def rating_history(
@@ -140,31 +152,52 @@ def rating_history(
         illiquid: (T, N) booleans.
         params: weights and slack.
     """
-    raw = composite(quality, valuation, fin_trend, technicals, params)
-    score = np.floor(raw + 0.5)
-    plain = plain_band(score).astype(np.float32)
-    # Codes and integer scores are exact in float32; the raw score stays float64.
-    uncapped = np.full(score.shape, np.nan, dtype=np.float32)
-    prev = np.full(score.shape[1], np.nan)
+    shape = technicals.shape
+    raw = np.empty(shape)
+    score = np.empty(shape, dtype=np.float32)  # integer scores and codes are exact in float32
+    plain = np.empty(shape, dtype=np.float32)
+    uncapped = np.empty(shape, dtype=np.float32)
+    call = np.empty(shape, dtype=np.float32)
+    bound = np.empty(shape, dtype=np.int8)
+    coverage = np.empty(shape, dtype=np.int8)
+    prev = np.full(shape[1], np.nan)
     slack = params.call_downgrade_slack
     floors = np.append(CALL_FLOORS, np.nan)  # code 5 stands for "no call yesterday"
-    for i in range(score.shape[0]):
-        # hysteresis_step, unrolled on precomputed bands: this loop runs once per session.
-        band, s = plain[i], score[i]
-        code = np.where(np.isnan(prev), 5, prev).astype(np.intp)
-        keep = (band < prev) & (s >= floors[code] - slack)
-        prev = np.where(keep, prev, band)
-        uncapped[i] = prev
-    bits = cap_bits(
-        grades["technicals"], grades["fin_trend"], grades["quality"], grades["valuation"], illiquid
-    )
-    limit = cap_limit(bits)
-    call = np.minimum(uncapped, limit).astype(np.float32)
-    bound = np.where(~np.isnan(uncapped) & (limit < uncapped), bits, 0).astype(np.int8)
-    coverage = np.zeros(score.shape, dtype=np.int8)
-    for p in (quality, valuation, fin_trend, technicals):
-        coverage += ~np.isnan(p)
-    return RatingHistory(raw, score.astype(np.float32), plain, uncapped, call, bound, coverage)
+    # Blocks of sessions keep every temporary small (cache-sized at 20,000 stocks) instead
+    # of a dozen full-history arrays; the replay itself runs session by session.
+    for lo in range(0, shape[0], RATING_BLOCK):
+        hi = min(lo + RATING_BLOCK, shape[0])
+        q, v, f, t = (a[lo:hi] for a in (quality, valuation, fin_trend, technicals))
+        r = composite(q, v, f, t, params)
+        raw[lo:hi] = r
+        sc = np.floor(r + 0.5)
+        score[lo:hi] = sc
+        pl = plain_band(sc)
+        plain[lo:hi] = pl
+        unc = uncapped[lo:hi]
+        for k in range(hi - lo):
+            # hysteresis_step, unrolled on precomputed bands: once per session.
+            band, s_k = pl[k], sc[k]
+            code = np.where(np.isnan(prev), 5, prev).astype(np.intp)
+            keep = (band < prev) & (s_k >= floors[code] - slack)
+            prev = np.where(keep, prev, band)
+            unc[k] = prev
+        bits = cap_bits(
+            grades["technicals"][lo:hi], grades["fin_trend"][lo:hi], grades["quality"][lo:hi],
+            grades["valuation"][lo:hi], illiquid[lo:hi],
+        )  # fmt: skip
+        limit = cap_limit(bits)
+        call[lo:hi] = np.minimum(unc, limit)
+        bound[lo:hi] = np.where(~np.isnan(unc) & (limit < unc), bits, 0)
+        cov = coverage[lo:hi]
+        cov[:] = 0
+        for p_ in (q, v, f, t):
+            cov += ~np.isnan(p_)
+    return RatingHistory(raw, score, plain, uncapped, call, bound, coverage)
+
+
+RATING_BLOCK = 32
+"""Sessions per block of the call replay."""
 
 
 def weights_used(rated: dict[str, bool], params: Params = DEFAULT) -> dict[str, float]:
