@@ -135,7 +135,7 @@ def analyse(
     # own) while the filing-driven pillars, which are mostly Python-level pandas work,
     # proceed here: the two overlap on a 2-core machine. All are pure functions of the cut.
     with ThreadPoolExecutor(1) as pool:
-        pending = pool.submit(technicals_history, panel, params, TECH_EXTRAS_KEPT)
+        pending = pool.submit(_price_driven, panel, params)
         fin_trend = fin_trend_history(view, panel, params)
         quality = quality_history(view, panel, params)
         # Valuation only matters on sessions where a call can be computable, which needs a
@@ -144,8 +144,7 @@ def analyse(
         valuation = valuation_history(
             view, panel, quality, params, rows=rows, keep=TECH_EXTRAS_KEPT
         )
-        illiquid = _illiquid(panel, params)
-        technicals = pending.result()
+        technicals, illiquid = pending.result()
     pillars = {
         "technicals": technicals,
         "fin_trend": fin_trend,
@@ -162,6 +161,11 @@ def analyse(
         params,
     )
     return Analysis(view, panel, t, params, pillars, rating, illiquid)
+
+
+def _price_driven(panel: Panel, params: Params) -> tuple[PillarHistory, np.ndarray]:
+    """The work that reads only the bars: technicals, then the illiquidity flags."""
+    return technicals_history(panel, params, TECH_EXTRAS_KEPT), _illiquid(panel, params)
 
 
 ILLIQUID_ROWS = 260
