@@ -16,12 +16,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tui.market.model import MarketData, Panel
+from tui.market.model import MarketData, Panel, ffill
 from tui.market.params import DEFAULT, Params
 from tui.market.returns import (
     HIGH_WINDOW,
     Session,
-    ffill,
     filled_close,
     index_stats,
     session_row,

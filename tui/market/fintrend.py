@@ -195,10 +195,6 @@ class Check:
     short: str
 
 
-def _row(data: MarketData, panel: Panel, t: int | object) -> int:
-    return session_row(panel.dates, t)
-
-
 def _only(data: MarketData, symbol: str, session: pd.Timestamp) -> MarketData:
     """One stock's filings known at the session (for explanations)."""
 
@@ -265,7 +261,7 @@ def explain_fin_trend(
         t: a session row of the panel, or a date (resolved to the session on or before it).
         params: as given to `fin_trend_history`.
     """
-    r = _row(data, panel, t)
+    r = session_row(panel.dates, t)
     j = panel.symbols.get_loc(symbol)
     session = panel.dates[r]
     checks, raw = _stock_checks(data, symbol, session, params)
@@ -358,7 +354,7 @@ def fired_checks(
         history: from `fin_trend_history` on this data: answers from its CheckTable in well
             under a millisecond instead of recomputing the stock's checks (≈ 20 ms).
     """
-    session = panel.dates[_row(data, panel, t)]
+    session = panel.dates[session_row(panel.dates, t)]
     table = None if history is None else check_table(history)
     checks = None
     if table is not None:

@@ -168,9 +168,7 @@ class MarketData:
         if self.bars is not None:
             p = self.bars
             row = int(p.dates.searchsorted(snap, side="right")) - 1
-            last = pd.Series(
-                _ffill(p.close[: row + 1])[-1] if row >= 0 else np.nan, index=p.symbols
-            )
+            last = pd.Series(ffill(p.close[: row + 1])[-1] if row >= 0 else np.nan, index=p.symbols)
             close = last.reindex(self.stocks.index).astype("float64")
             return (self.stocks["market_cap_cr"].astype("float64") / close).rename("implied_shares")
         known = self.prices[self.prices["date"] <= snap]
@@ -279,14 +277,14 @@ class Panel:
     @cached_property
     def filled_close(self) -> np.ndarray:
         """Closes carried forward after each stock's first bar (NaN before it)."""
-        return _ffill(self.close)
+        return ffill(self.close)
 
     def filled_columns(
         self, cols: slice
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """`filled` for a block of columns only (bounded memory for column-blocked work)."""
         raw_close = self.close[:, cols]
-        close = _ffill(raw_close)
+        close = ffill(raw_close)
         gap = np.isnan(raw_close) & ~np.isnan(close)
         o, h, lo = (np.where(gap, close, a[:, cols]) for a in (self.open, self.high, self.low))
         v = np.where(gap, 0.0, self.volume[:, cols])
@@ -306,11 +304,11 @@ class Panel:
         return o, h, lo, close, v
 
 
-def _ffill(a: np.ndarray) -> np.ndarray:
-    """Forward-fill NaN along axis 0."""
+def ffill(a: np.ndarray) -> np.ndarray:
+    """Forward-fill NaN down axis 0 of a 2-D array (a copy)."""
     idx = np.where(np.isnan(a), 0, np.arange(a.shape[0])[:, None])
     np.maximum.accumulate(idx, axis=0, out=idx)
-    out = a[idx, np.arange(a.shape[1])[None, :]]
+    out: np.ndarray = a[idx, np.arange(a.shape[1])[None, :]]
     return out
 
 

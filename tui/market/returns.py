@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tui.market.model import MarketData, Panel
+from tui.market.model import MarketData, Panel, ffill
 from tui.market.params import DEFAULT, Params
 
 WINDOWS = ("1d", "5d", "1m", "3m", "1y", "ytd")
@@ -99,14 +99,6 @@ def last_valid(a: np.ndarray, row: int, first_bar: np.ndarray | None = None) -> 
         picked = block[present.argmax(axis=0), np.arange(cols.size)]
         out[cols[found]] = picked[found]
         cols = cols[~found]
-    return out
-
-
-def ffill(a: np.ndarray) -> np.ndarray:
-    """Forward-fill NaN down axis 0 of a 2-D array (a copy)."""
-    idx = np.where(np.isnan(a), 0, np.arange(a.shape[0])[:, None])
-    np.maximum.accumulate(idx, axis=0, out=idx)
-    out: np.ndarray = a[idx, np.arange(a.shape[1])[None, :]]
     return out
 
 

@@ -237,7 +237,7 @@ def valuation_fields(
 
     NaN where inputs are missing; multiples only for non-Risky stocks.
     """
-    r = _row(panel, t)
+    r = session_row(panel.dates, t)
     ev = valuation_events(data, panel.symbols)
     n = panel.shape[1]
     col = np.arange(n)
@@ -269,10 +269,6 @@ def valuation_fields(
     return out
 
 
-def _row(panel: Panel, t: int | object) -> int:
-    return session_row(panel.dates, t)
-
-
 def explain_valuation(
     data: MarketData,
     panel: Panel,
@@ -282,7 +278,7 @@ def explain_valuation(
     params: Params = DEFAULT,
 ) -> PillarExplanation:
     """Explain one stock's Valuation on a session: multiples, peers' medians and the score."""
-    r = _row(panel, t)
+    r = session_row(panel.dates, t)
     j = cast(int, panel.symbols.get_loc(symbol))  # symbols are unique
     fields = valuation_fields(data, panel, r, params).loc[symbol]
     grade = grades.word(grades.VALUATION, float(history.grade[r, j]))
