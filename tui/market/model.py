@@ -168,7 +168,7 @@ class MarketData:
         if self.bars is not None:
             p = self.bars
             row = int(p.dates.searchsorted(snap, side="right")) - 1
-            last = pd.Series(ffill(p.close[: row + 1])[-1] if row >= 0 else np.nan, index=p.symbols)
+            last = pd.Series(last_valid(p.close[: row + 1]) if row >= 0 else np.nan, index=p.symbols)
             close = last.reindex(self.stocks.index).astype("float64")
             return (self.stocks["market_cap_cr"].astype("float64") / close).rename("implied_shares")
         known = self.prices[self.prices["date"] <= snap]
@@ -306,10 +306,28 @@ class Panel:
 
 def ffill(a: np.ndarray) -> np.ndarray:
     """Forward-fill NaN down axis 0 of a 2-D array (a copy)."""
-    idx = np.where(np.isnan(a), 0, np.arange(a.shape[0])[:, None])
-    np.maximum.accumulate(idx, axis=0, out=idx)
-    out: np.ndarray = a[idx, np.arange(a.shape[1])[None, :]]
+    out: np.ndarray = a.copy()
+    nan = np.isnan(a)
+    # Most columns have NaN only before their first value (not yet listed), which filling
+    # leaves alone: gather along time only the columns with a gap after it.
+    seen = np.logical_or.accumulate(~nan, axis=0)
+    cols = np.flatnonzero((nan & seen).any(axis=0))
+    if len(cols):
+        sub = a[:, cols]
+        idx = np.where(np.isnan(sub), 0, np.arange(a.shape[0])[:, None])
+        np.maximum.accumulate(idx, axis=0, out=idx)
+        out[:, cols] = sub[idx, np.arange(len(cols))[None, :]]
     return out
+
+
+def last_valid(a: np.ndarray) -> np.ndarray:
+    """The last non-NaN value of each column of a 2-D array (NaN for an all-NaN column)."""
+    valid = ~np.isnan(a)
+    if not a.shape[0]:
+        return np.full(a.shape[1], np.nan)
+    back = valid[::-1].argmax(axis=0)
+    out: np.ndarray = a[a.shape[0] - 1 - back, np.arange(a.shape[1])]
+    return np.where(valid.any(axis=0), out, np.nan)
 
 
 PANEL_CHUNK_ROWS = 1 << 20
