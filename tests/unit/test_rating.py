@@ -117,3 +117,29 @@ def test_weights_used_renormalise() -> None:
             {n: True for n in ("quality", "valuation", "fin_trend", "technicals")}
         ).values()
     ) == pytest.approx(1)
+
+
+@pytest.mark.parametrize("keep_from", [0, 1, 31, 32, 33, 70, 99, 100])
+def test_kept_rows_equal_the_tail_of_the_full_replay(keep_from: int) -> None:
+    rng = np.random.default_rng(keep_from)
+    t, n = 100, 40
+
+    def scores() -> np.ndarray:
+        a = rng.uniform(0, 100, (t, n))
+        a[rng.random((t, n)) < 0.1] = NAN
+        return a
+
+    q, v, f, tech = scores(), scores(), scores(), scores()
+    g = {name: rng.integers(0, 4, (t, n)).astype(float) for name in
+         ("technicals", "fin_trend", "quality", "valuation")}  # fmt: skip
+    illiquid = rng.random((t, n)) < 0.05
+    full = rating_history(q, v, f, tech, g, illiquid)
+    tail = rating_history(q, v, f, tech, g, illiquid, keep_from=keep_from)
+    assert tail.start == keep_from
+    assert tail.call.shape == (t - keep_from, n)
+    for name in ("raw", "score", "plain", "uncapped", "call", "caps", "coverage"):
+        assert np.array_equal(getattr(tail, name), getattr(full, name)[keep_from:], equal_nan=True)
+    if keep_from < t:
+        assert tail.row(t - 1) == t - 1 - keep_from
+    with pytest.raises(IndexError):
+        tail.row(keep_from - 1)

@@ -36,7 +36,7 @@ def _known(s: pd.Series) -> pd.Series:
 def _events(a: Analysis, kind: str, sessions: int, hit: Callable[..., np.ndarray]) -> pd.Series:
     g = a.grade_arrays()[kind]
     ch = a.changes[kind]
-    rows = range(a.t - sessions + 1, a.t + 1)
+    rows = range(a.row(a.t) - sessions + 1, a.row(a.t) + 1)  # rows of the kept histories
     out = np.zeros(len(a.symbols), dtype=bool)
     for r in rows:
         out |= hit(ch[r], g[r - 1], g[r])

@@ -27,6 +27,10 @@ from tui.market.rating import RatingHistory, rating_history
 from tui.market.technicals import technicals_history
 from tui.market.valuation import valuation_history
 
+HISTORY_ROWS = 260
+"""Sessions of pillar and call history an Analysis keeps after the replay (the as-of one
+included): change events look back at most 250 sessions (WITHIN), plus the session before."""
+
 TECH_EXTRAS_KEPT = 2
 """Sessions of technicals' per-reading extras kept: the as-of session and the one before
 (today's drivers and explanations read nothing older)."""
@@ -49,9 +53,13 @@ class Analysis:
         panel: dense daily bars up to the session.
         t: the session's row in the panel (always the last).
         params: the tunables used.
-        pillars: PillarHistory per pillar name (technicals, fin_trend, quality, valuation).
-        rating: the replayed composite score and call.
+        pillars: PillarHistory per pillar name (technicals, fin_trend, quality, valuation),
+            kept from panel row `start` on.
+        rating: the replayed composite score and call, kept from panel row `start` on.
         illiquid: (T, N) booleans behind the illiquidity cap.
+
+    Pillar and call histories are replayed over every session but only the last
+    HISTORY_ROWS are kept: index them with `row(t)` (or each history's own `row`).
     """
 
     data: MarketData
@@ -68,6 +76,19 @@ class Analysis:
         return self.data.meta.as_of
 
     @property
+    def start(self) -> int:
+        """The panel row of the kept histories' first row."""
+        return self.rating.start
+
+    def row(self, t: int) -> int:
+        """The history row (of `grade_arrays`, `changes`, pillars, rating) of panel row t.
+
+        Raises:
+            IndexError: when the session is older than the kept history.
+        """
+        return self.rating.row(t)
+
+    @property
     def symbols(self) -> pd.Index:
         """The panel's symbols (column order of every array)."""
         return self.panel.symbols
@@ -80,7 +101,7 @@ class Analysis:
         return int(pos)
 
     def grade_arrays(self) -> dict[str, np.ndarray]:
-        """(T, N) grade codes per event kind."""
+        """Grade codes per event kind on the kept sessions: rows are `row(t)`."""
         return {
             "call": self.rating.call,
             "technical": self.pillars["technicals"].grade,
@@ -91,12 +112,13 @@ class Analysis:
 
     @cached_property
     def changes(self) -> dict[str, np.ndarray]:
-        """(T, N) change masks per event kind (see events.change_mask)."""
+        """Change masks per event kind on the kept sessions (see events.change_mask); the
+        first kept row has no previous session and never changes."""
         return {kind: ev.change_mask(a) for kind, a in self.grade_arrays().items()}
 
     def grades_at(self, t: int | None = None) -> pd.DataFrame:
         """Grade words and scores of every stock on session row t (default: as-of)."""
-        i = self.t if t is None else t
+        i = self.row(self.t if t is None else t)
         p = self.pillars
         index = self.symbols
         return pd.DataFrame(
@@ -151,6 +173,7 @@ def analyse(
         "quality": quality,
         "valuation": valuation,
     }
+    start = max(0, t + 1 - HISTORY_ROWS)
     rating = rating_history(
         quality.score,
         valuation.score,
@@ -159,8 +182,10 @@ def analyse(
         {name: h.grade for name, h in pillars.items()},
         illiquid,
         params,
+        keep_from=start,
     )
-    return Analysis(view, panel, t, params, pillars, rating, illiquid)
+    kept = {name: h.window(start) for name, h in pillars.items()}
+    return Analysis(view, panel, t, params, kept, rating, illiquid)
 
 
 def _price_driven(panel: Panel, params: Params) -> tuple[PillarHistory, np.ndarray]:

@@ -7,7 +7,7 @@ deadline arithmetic they use lives in `periods`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 import pandas as pd
@@ -120,10 +120,10 @@ def overdue_status(data: MarketData, as_of: object = None) -> pd.DataFrame:
 def _grade_words(
     history: PillarHistory | None, panel: Panel | None, symbols: pd.Series, row: int
 ) -> list[str | None]:
-    if history is None or panel is None or row < 0:
+    if history is None or panel is None or row < history.start:
         return [None] * len(symbols)
     cols = panel.symbols.get_indexer(pd.Index(symbols))
-    codes = np.where(cols >= 0, history.grade[row, np.clip(cols, 0, None)], np.nan)
+    codes = np.where(cols >= 0, history.grade[history.row(row), np.clip(cols, 0, None)], np.nan)
     return [grades.word(grades.FIN_TREND, float(c)) for c in codes]
 
 
@@ -237,17 +237,18 @@ def _around(
 ) -> tuple[str | None, str | None, float | None, float | None]:
     if panel is None or history is None or symbol not in panel.symbols:
         return None, None, None, None
-    j = panel.symbols.get_loc(symbol)
+    j = cast(int, panel.symbols.get_loc(symbol))  # symbols are unique
     r = int(panel.dates.searchsorted(filed_on, side="left"))
     if r >= len(panel.dates):
         return None, None, None, None
     points = history.extras.get("points")
 
     def at(row: int) -> tuple[str | None, float | None]:
-        if row < 0:
+        if row < history.start:  # before the kept history (or the panel)
             return None, None
-        p = None if points is None or np.isnan(points[row, j]) else float(points[row, j])
-        return grades.word(grades.FIN_TREND, float(history.grade[row, j])), p
+        p = history.extra("points", row, j) if points is not None else float("nan")
+        word = grades.word(grades.FIN_TREND, float(history.grade[history.row(row), j]))
+        return word, None if np.isnan(p) else p
 
     (g0, p0), (g1, p1) = at(r - 1), at(r)
     return g0, g1, p0, p1

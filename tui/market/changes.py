@@ -38,7 +38,7 @@ def events_on(
     """
     i = analysis.t if t is None else t
     out: dict[str, list[ev.Event]] = {kind: [] for kind in ev.KINDS}
-    if i < 1:
+    if i - 1 < analysis.start:  # no kept session before it to compare with
         return out
     symbols = analysis.symbols
     wanted = np.ones(len(symbols), dtype=bool)
@@ -48,7 +48,7 @@ def events_on(
     grades = analysis.grade_arrays()
     date = analysis.panel.dates[i].date().isoformat()
     for kind in ev.KINDS:
-        change = analysis.changes[kind][i]
+        change = analysis.changes[kind][analysis.row(i)]
         for col in np.flatnonzero((change != 0) & wanted):
             out[kind].append(_event(analysis, kind, int(change[col]), i, int(col), str(names[col]),
                                     grades[kind], date))  # fmt: skip
@@ -67,19 +67,20 @@ def _event(
     date: str,
 ) -> ev.Event:
     symbol = str(analysis.symbols[col])
-    g0, g1 = grades[i - 1, col], grades[i, col]
+    h = analysis.row(i)  # histories' row; i stays the panel row
+    g0, g1 = grades[h - 1, col], grades[h, col]
     from_, to = ev.grade_word(kind, g0), ev.grade_word(kind, g1)
     if kind == "call":
-        s0 = analysis.rating.score[i - 1, col]
-        s1 = analysis.rating.score[i, col]
+        s0 = analysis.rating.score[h - 1, col]
+        s1 = analysis.rating.score[h, col]
         drivers = _call_drivers(analysis, i, col)
     elif kind == "fin_trend":
-        points = analysis.pillars["fin_trend"].extras["points"]
-        s0, s1 = points[i - 1, col], points[i, col]
+        fin = analysis.pillars["fin_trend"]
+        s0, s1 = fin.extra("points", i - 1, col), fin.extra("points", i, col)
         drivers = _fin_trend_drivers(analysis, symbol, i)
     else:
         history = analysis.pillars[KIND_PILLAR[kind]]
-        s0, s1 = history.score[i - 1, col], history.score[i, col]
+        s0, s1 = history.score[h - 1, col], history.score[h, col]
         drivers = _reading_drivers(analysis, i, col) if kind == "technical" else []
     quarter = _quarter(analysis, symbol, i) if kind == "fin_trend" else None
     reason = "" if change != -2 else _unrated_reason(analysis, i, col)
@@ -96,13 +97,14 @@ def _call_drivers(analysis: Analysis, i: int, col: int) -> list[str]:
     lines: list[tuple[float, str]] = []
     params = analysis.params
     contrib: dict[str, tuple[float, float]] = {}
-    for day in (i - 1, i):
+    h = analysis.row(i)
+    for day in (h - 1, h):
         scores = {name: analysis.pillars[name].score[day, col] for name in PILLARS}
         weights = weights_used({n: not np.isnan(s) for n, s in scores.items()}, params)
         for name in PILLARS:
             value = weights.get(name, 0.0) * np.nan_to_num(scores[name])
             prev = contrib.get(name, (0.0, 0.0))
-            contrib[name] = (value, prev[0]) if day == i - 1 else (prev[0], value)
+            contrib[name] = (value, prev[0]) if day == h - 1 else (prev[0], value)
     for name in PILLARS:
         before, after = contrib[name]
         delta = after - before
@@ -110,14 +112,14 @@ def _call_drivers(analysis: Analysis, i: int, col: int) -> list[str]:
             continue
         history = analysis.pillars[name]
         scale_kind = {"technicals": "technical"}.get(name, name)
-        g0 = ev.grade_word(scale_kind, history.grade[i - 1, col]) or "Not rated"
-        g1 = ev.grade_word(scale_kind, history.grade[i, col]) or "Not rated"
+        g0 = ev.grade_word(scale_kind, history.grade[h - 1, col]) or "Not rated"
+        g1 = ev.grade_word(scale_kind, history.grade[h, col]) or "Not rated"
         move = f"{g0} → {g1}" if g0 != g1 else g1
         lines.append((abs(delta), f"{PILLAR_LABEL[name]}: {move} ({delta:+.1f} pts)"))
     lines.sort(key=lambda x: -x[0])
     out = [text.replace("−", "-") for _, text in lines]
-    caps0 = int(analysis.rating.caps[i - 1, col])
-    caps1 = int(analysis.rating.caps[i, col])
+    caps0 = int(analysis.rating.caps[h - 1, col])
+    caps1 = int(analysis.rating.caps[h, col])
     for bit, (highest, reason) in CAP_TEXT.items():
         if caps1 & bit and not caps0 & bit:
             out.append(f"capped at {highest}: {reason}")
@@ -169,6 +171,6 @@ def _unrated_reason(analysis: Analysis, i: int, col: int) -> str:
     missing = [
         PILLAR_LABEL[name].lower()
         for name in ("fin_trend", "technicals")
-        if np.isnan(analysis.pillars[name].score[i, col])
+        if np.isnan(analysis.pillars[name].score[analysis.row(i), col])
     ]
     return f"{' and '.join(missing)} not rated" if missing else "not rated"

@@ -31,6 +31,7 @@ def _f(x: float) -> float | None:
 def explain(analysis: Analysis, symbol: str, t: int | None = None) -> dict[str, Any]:
     """The full explanation of a stock's call on session row t (default: as-of), JSON-safe."""
     i = analysis.t if t is None else t
+    h = analysis.row(i)  # the histories' row of panel row i
     col = analysis.column(symbol)
     data, panel, params = analysis.data, analysis.panel, analysis.params
     stock = data.stocks.loc[symbol]
@@ -43,12 +44,12 @@ def explain(analysis: Analysis, symbol: str, t: int | None = None) -> dict[str, 
                                        params),
     }  # fmt: skip
     rating = analysis.rating
-    rated = {name: not math.isnan(analysis.pillars[name].score[i, col]) for name in PILLARS}
+    rated = {name: not math.isnan(analysis.pillars[name].score[h, col]) for name in PILLARS}
     weights = weights_used(rated, params)
     parts = []
     for name in PILLARS:
         p = pillars[name]
-        score = analysis.pillars[name].score[i, col]
+        score = analysis.pillars[name].score[h, col]
         w = weights.get(name)
         parts.append(
             {
@@ -64,8 +65,8 @@ def explain(analysis: Analysis, symbol: str, t: int | None = None) -> dict[str, 
                 "raw": p.raw,
             }
         )
-    call = word(CALL, float(rating.call[i, col]))
-    remarks = _call_remarks(analysis, i, col)
+    call = word(CALL, float(rating.call[h, col]))
+    remarks = _call_remarks(analysis, h, col)
     close = panel.close[i, col]
     return {
         "symbol": symbol,
@@ -77,15 +78,16 @@ def explain(analysis: Analysis, symbol: str, t: int | None = None) -> dict[str, 
         "source": data.source,
         "close": _f(close),
         "call": call,
-        "score": _f(rating.score[i, col]),
-        "raw_score": _f(rating.raw[i, col]),
-        "coverage": f"{int(rating.coverage[i, col])}/4 pillars",
+        "score": _f(rating.score[h, col]),
+        "raw_score": _f(rating.raw[h, col]),
+        "coverage": f"{int(rating.coverage[h, col])}/4 pillars",
         "remarks": remarks,
         "pillars": parts,
     }
 
 
 def _call_remarks(analysis: Analysis, i: int, col: int) -> list[str]:
+    """Why the call is what it is; i is a row of the kept histories (`Analysis.row`)."""
     r = analysis.rating
     score = r.score[i, col]
     if math.isnan(score):

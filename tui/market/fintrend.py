@@ -10,6 +10,7 @@ from the history's CheckTable (per filing event: points and the rows of its wind
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -262,10 +263,10 @@ def explain_fin_trend(
         params: as given to `fin_trend_history`.
     """
     r = session_row(panel.dates, t)
-    j = panel.symbols.get_loc(symbol)
+    j = cast(int, panel.symbols.get_loc(symbol))  # symbols are unique
     session = panel.dates[r]
     checks, raw = _stock_checks(data, symbol, session, params)
-    points = history.extras["points"][r, j]
+    points = history.extra("points", r, j)
     ev = fin_trend_events(_only(data, symbol, session), pd.Index([symbol]), params)
     ev = ev[ev["day"] <= day_numbers(pd.DatetimeIndex([session]))[0]]
     missing = float(ev["missing"].iloc[-1]) if len(ev) else np.nan
@@ -275,7 +276,7 @@ def explain_fin_trend(
         "missing_due": None if np.isnan(missing) else int(missing),
         "stale_results": bool(missing >= 1),
     })  # fmt: skip
-    grade = grades.word(grades.FIN_TREND, float(history.grade[r, j]))
+    grade = grades.word(grades.FIN_TREND, float(history.grade[history.row(r), j]))
     reason = ""
     if grade is None:
         if not checks:
@@ -284,7 +285,7 @@ def explain_fin_trend(
             reason = f"{int(missing)} due quarters unfiled"
         else:
             reason = f"only {raw['computable_f1_f9']} of F1–F9 computable (6 needed)"
-    score = history.score[r, j]
+    score = history.score[history.row(r), j]
     return PillarExplanation(
         pillar="fin_trend",
         grade=grade,

@@ -168,7 +168,8 @@ class MarketData:
         if self.bars is not None:
             p = self.bars
             row = int(p.dates.searchsorted(snap, side="right")) - 1
-            last = pd.Series(last_valid(p.close[: row + 1]) if row >= 0 else np.nan, index=p.symbols)
+            final = last_valid(p.close[: row + 1]) if row >= 0 else np.nan
+            last = pd.Series(final, index=p.symbols)
             close = last.reindex(self.stocks.index).astype("float64")
             return (self.stocks["market_cap_cr"].astype("float64") / close).rename("implied_shares")
         known = self.prices[self.prices["date"] <= snap]

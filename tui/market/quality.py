@@ -236,8 +236,8 @@ def explain_quality(
     ann = data.annual
     one = replace(data, annual=ann[(ann["symbol"] == symbol) & (ann["filed_on"] <= session)])
     ev = quality_events(one, pd.Index([symbol]), params)
-    grade = grades.word(grades.QUALITY, float(history.grade[r, j]))
-    score = float(history.score[r, j])
+    grade = grades.word(grades.QUALITY, float(history.grade[history.row(r), j]))
+    score = float(history.score[history.row(r), j])
     if not len(ev):
         return PillarExplanation("quality", None, None, "not_rated", "no annual results filed")
     last = ev.iloc[-1]

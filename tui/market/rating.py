@@ -6,6 +6,7 @@ yesterday's published call is known on every session and runs over the same data
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,7 +35,7 @@ CAP_TEXT = {
 
 @dataclass(frozen=True, eq=False)
 class RatingHistory:
-    """Composite score and calls for every (session, symbol), arrays of shape (T, N).
+    """Composite score and calls per (session, symbol): arrays of shape (T − start, N).
 
     Attributes:
         raw: weighted score before rounding (NaN where Not rated).
@@ -53,6 +54,19 @@ class RatingHistory:
     call: np.ndarray
     caps: np.ndarray
     coverage: np.ndarray
+    start: int = 0
+    """The panel row of every array's first row (the replay keeps only the rows from it)."""
+
+    def row(self, i: int) -> int:
+        """The array row holding panel row i.
+
+        Raises:
+            IndexError: when panel row i is not kept.
+        """
+        r = i - self.start
+        if r < 0 or r >= self.call.shape[0]:
+            raise IndexError(f"session row {i} is outside the kept history (from row {self.start})")
+        return r
 
 
 def composite(
@@ -142,8 +156,9 @@ def rating_history(
     grades: dict[str, np.ndarray],
     illiquid: np.ndarray,
     params: Params = DEFAULT,
+    keep_from: int = 0,
 ) -> RatingHistory:
-    """Replay the call over every session.
+    """Replay the call over every session; keep the rows from `keep_from` on.
 
     Args:
         quality, valuation, fin_trend, technicals: pillar scores (T, N), NaN = Not rated.
@@ -151,30 +166,32 @@ def rating_history(
             "valuation", for the caps.
         illiquid: (T, N) booleans.
         params: weights and slack.
+        keep_from: the first panel row whose results are kept; the hysteresis still runs
+            from row 0, but caps (which never feed it) are computed on kept rows only.
     """
-    shape = technicals.shape
-    raw = np.empty(shape)
-    score = np.empty(shape, dtype=np.float32)  # integer scores and codes are exact in float32
-    plain = np.empty(shape, dtype=np.float32)
-    uncapped = np.empty(shape, dtype=np.float32)
-    call = np.empty(shape, dtype=np.float32)
-    bound = np.empty(shape, dtype=np.int8)
-    coverage = np.empty(shape, dtype=np.int8)
-    prev = np.full(shape[1], np.nan)
+    n_t, n = technicals.shape
+    keep_from = min(max(keep_from, 0), n_t)
+    kept = (n_t - keep_from, n)
+    raw = np.empty(kept)
+    score = np.empty(kept, dtype=np.float32)  # integer scores and codes are exact in float32
+    plain = np.empty(kept, dtype=np.float32)
+    uncapped = np.empty(kept, dtype=np.float32)
+    call = np.empty(kept, dtype=np.float32)
+    bound = np.empty(kept, dtype=np.int8)
+    coverage = np.empty(kept, dtype=np.int8)
+    prev = np.full(n, np.nan)
     slack = params.call_downgrade_slack
     floors = np.append(CALL_FLOORS, np.nan)  # code 5 stands for "no call yesterday"
     # Blocks of sessions keep every temporary small (cache-sized at 20,000 stocks) instead
-    # of a dozen full-history arrays; the replay itself runs session by session.
-    for lo in range(0, shape[0], RATING_BLOCK):
-        hi = min(lo + RATING_BLOCK, shape[0])
+    # of a dozen full-history arrays; the replay itself runs session by session. A block
+    # boundary falls on keep_from, so each block is either replayed only or also kept.
+    bounds = [*range(0, keep_from, RATING_BLOCK), *range(keep_from, n_t, RATING_BLOCK), n_t]
+    for lo, hi in itertools.pairwise(bounds):
         q, v, f, t = (a[lo:hi] for a in (quality, valuation, fin_trend, technicals))
         r = composite(q, v, f, t, params)
-        raw[lo:hi] = r
         sc = np.floor(r + 0.5)
-        score[lo:hi] = sc
         pl = plain_band(sc)
-        plain[lo:hi] = pl
-        unc = uncapped[lo:hi]
+        unc = np.empty(sc.shape, dtype=np.float32)
         for k in range(hi - lo):
             # hysteresis_step, unrolled on precomputed bands: once per session.
             band, s_k = pl[k], sc[k]
@@ -182,18 +199,22 @@ def rating_history(
             keep = (band < prev) & (s_k >= floors[code] - slack)
             prev = np.where(keep, prev, band)
             unc[k] = prev
+        if lo < keep_from:
+            continue
+        a, b = lo - keep_from, hi - keep_from
+        raw[a:b], score[a:b], plain[a:b], uncapped[a:b] = r, sc, pl, unc
         bits = cap_bits(
             grades["technicals"][lo:hi], grades["fin_trend"][lo:hi], grades["quality"][lo:hi],
             grades["valuation"][lo:hi], illiquid[lo:hi],
         )  # fmt: skip
         limit = cap_limit(bits)
-        call[lo:hi] = np.minimum(unc, limit)
-        bound[lo:hi] = np.where(~np.isnan(unc) & (limit < unc), bits, 0)
-        cov = coverage[lo:hi]
+        call[a:b] = np.minimum(unc, limit)
+        bound[a:b] = np.where(~np.isnan(unc) & (limit < unc), bits, 0)
+        cov = coverage[a:b]
         cov[:] = 0
         for p_ in (q, v, f, t):
             cov += ~np.isnan(p_)
-    return RatingHistory(raw, score, plain, uncapped, call, bound, coverage)
+    return RatingHistory(raw, score, plain, uncapped, call, bound, coverage, keep_from)
 
 
 RATING_BLOCK = 32

@@ -147,7 +147,7 @@ def explain_technicals(
     if math.isnan(count_value):
         raise ValueError(f"technicals extras were not kept for session row {t}")
     count = int(count_value)
-    grade = float(history.grade[t, col])
+    grade = float(history.grade[history.row(t), col])
     raw |= {"t": tv, "count": count, "grade": None if math.isnan(grade) else int(grade)}
     if math.isnan(tv):
         need = params.tech_min_readings
@@ -163,7 +163,7 @@ def explain_technicals(
             f"in {TECHNICAL[plain]} and T is less than {params.tech_hysteresis_margin:g} "
             "inside it"
         )
-    score = float(history.score[t, col])
+    score = float(history.score[history.row(t), col])
     return PillarExplanation(
         "technicals", TECHNICAL[int(grade)], score, "rated", "", tuple(lines), raw
     )

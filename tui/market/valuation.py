@@ -281,8 +281,8 @@ def explain_valuation(
     r = session_row(panel.dates, t)
     j = cast(int, panel.symbols.get_loc(symbol))  # symbols are unique
     fields = valuation_fields(data, panel, r, params).loc[symbol]
-    grade = grades.word(grades.VALUATION, float(history.grade[r, j]))
-    score = float(history.score[r, j])
+    grade = grades.word(grades.VALUATION, float(history.grade[history.row(r), j]))
+    score = float(history.score[history.row(r), j])
     lines = [
         f"P/E {fields['pe']:.1f} (industry {fields['industry_pe']:.1f})",
         f"P/B {fields['pb']:.2f}",

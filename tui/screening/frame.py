@@ -78,14 +78,15 @@ def _build(analysis: Analysis) -> pd.DataFrame:
     stocks = data.stocks.reindex(symbols)
     cols: dict[str, object] = {}
     grades = analysis.grade_arrays()
-    cols["call"] = ordinal(np.asarray(grades["call"][t], dtype=np.float64), SCALES["call"])
+    h = analysis.row(t)
+    cols["call"] = ordinal(np.asarray(grades["call"][h], dtype=np.float64), SCALES["call"])
     for kind in GRADE_KINDS[1:]:
-        cols[kind] = ordinal(np.asarray(grades[kind][t], dtype=np.float64), SCALES[kind])
+        cols[kind] = ordinal(np.asarray(grades[kind][h], dtype=np.float64), SCALES[kind])
     cols["mcap_class"] = words_ordinal(stocks["mcap_class"], MCAP_CLASS)
     for name in ("name", "sector", "industry"):
         cols[name] = stocks[name].to_numpy(dtype=object) if name in stocks else None
-    score = np.asarray(analysis.rating.score[t], dtype=np.float64)
-    score = np.where(np.isnan(np.asarray(analysis.rating.call[t], dtype=np.float64)), np.nan, score)
+    score = np.asarray(analysis.rating.score[h], dtype=np.float64)
+    score = np.where(np.isnan(np.asarray(analysis.rating.call[h], dtype=np.float64)), np.nan, score)
     cols["score"] = score
     pillars = analysis.grades_at(t)
     cols["fin_trend_score"] = pillars["fin_trend_score"].to_numpy(dtype=np.float64, na_value=np.nan)
@@ -163,10 +164,12 @@ class AnalysisContext:
         are codes with NaN for Not rated.
         """
         a = self.analysis
-        start = max(1, a.t - sessions + 1)
-        change = np.asarray(a.changes[kind][start : a.t + 1])
+        # Rows of the kept histories: the first kept session has no previous one.
+        end = a.row(a.t)
+        start = max(1, end - sessions + 1)
+        change = np.asarray(a.changes[kind][start : end + 1])
         grades = np.asarray(a.grade_arrays()[kind], dtype=np.float64)
-        return change, grades[start - 1 : a.t], grades[start : a.t + 1]
+        return change, grades[start - 1 : end], grades[start : end + 1]
 
     def history(self, field: str, rows: int) -> np.ndarray:
         """A daily-history field on the last `rows` sessions up to the as-of one: (rows, N).
