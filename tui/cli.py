@@ -65,6 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
     _screen_parsers(sub)
 
     _watchlist_parser(sub)
+    fetch = sub.add_parser("fetch", help="fill or refresh the cache of a live source")
+    _global_options(fetch)
     return parser
 
 
@@ -120,6 +122,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         "screen": _cmd_screen,
         "screens": _cmd_screens,
         "watchlist": _cmd_watchlist,
+        "fetch": _cmd_fetch,
     }
     return handlers[command](args)
 
@@ -491,6 +494,76 @@ def _cmd_screens(args: argparse.Namespace) -> int:
         for s in group:
             print(f"  {s.key:<{width}}  {s.description or s.title}")
             print(f"  {'':<{width}}  {s.query}")
+    return 0
+
+
+# --- dalal fetch -------------------------------------------------------------------------------
+
+
+def _progress_printer(tty: bool) -> Callable[[int, int, str], None]:
+    """A progress bar redrawn on stderr (a terminal), else a plain line per tenth done."""
+    state = {"step": -1}
+
+    def show(done: int, total: int, label: str) -> None:
+        if total <= 0:
+            return
+        if tty:
+            width = 30
+            filled = int(width * done / total)
+            bar = "#" * filled + "-" * (width - filled)
+            print(f"\r[{bar}] {done:,}/{total:,} {label:<12}", end="", file=sys.stderr, flush=True)
+            return
+        step = 10 * done // total
+        if step != state["step"]:
+            state["step"] = step
+            print(f"fetched {done:,} of {total:,} ({label or 'starting'})", file=sys.stderr)
+
+    return show
+
+
+def _cmd_fetch(args: argparse.Namespace) -> int:
+    """`dalal fetch`: fill or refresh the cache of a live source; failures by reason on stderr;
+    exit 1 only if nothing succeeded."""
+    from tui.settings import load_settings
+    from tui.sources.base import SourceError
+    from tui.sources.cache import Cache
+    from tui.sources.live import LiveSource
+    from tui.sources.live.providers import NothingArrived
+
+    settings = load_settings()
+    spec = getattr(args, "source", None) or settings.source
+    if spec == "auto":
+        spec = settings.live_source
+    if spec not in ("nse", "bse", "yahoo"):
+        raise CliError(f"dalal fetch needs a live source (nse, bse or yahoo), not '{spec}'")
+    removed = Cache().delete_old_versions()
+    for path in removed:
+        print(f"removed old cache {path}", file=sys.stderr)
+    tty = sys.stderr.isatty()
+    source = LiveSource(spec, settings, _progress_printer(tty))
+    report = None
+    error: SourceError | None = None
+    data = None
+    try:
+        result = source.run()
+        data, report = result.data, result.report
+    except NothingArrived as exc:
+        report, error = exc.report, exc
+    except SourceError as exc:
+        error = exc
+    if tty:
+        print(file=sys.stderr)
+    if report is not None:
+        for reason, keys in sorted(report.by_reason().items()):
+            print(f"failed ({reason}, {len(keys):,}): {', '.join(keys)}", file=sys.stderr)
+        for noun in report.batches:
+            if report.batches[noun].report:
+                print(f"{spec}: {report.coverage(noun)}", file=sys.stderr)
+    if data is None or report is None or report.succeeded == 0:
+        _fail(str(error) if error is not None else f"{spec}: nothing could be fetched")
+        return EXIT_ERROR
+    stale = " · stale" if data.stale else ""
+    print(f"{spec}: {report.coverage('histories')} · as of {data.meta.as_of}{stale}")
     return 0
 
 
