@@ -2,35 +2,53 @@
 
 Workers (thread, one exclusive group per kind) do the loading and computing and post
 messages; the handlers here change widgets. One `Worker.StateChanged` handler turns every
-worker failure into a notice and keeps the last good data (style.md §3).
+worker failure into a notice and keeps the last good data (style.md §3). A load on a live
+source arms a one-shot refresh timer; `r` cancels it and loads now. The watchlist keys live in
+the `WatchlistActions` base, the palette's providers and commands in `commands.py`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 from zoneinfo import ZoneInfo
 
 from textual import on, work
-from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from tui.app import commands, themes
+from tui.app.commands import PaletteActions
 from tui.app.dashboard_view import DashboardView
 from tui.app.detail_view import StockDetailView
-from tui.app.help_view import HelpView
-from tui.app.loading import Loader, load_analysis
+from tui.app.help_view import HelpView, help_sections, node_classes
+from tui.app.loading import (
+    LIVE_SOURCES,
+    Loader,
+    ProgressLoader,
+    load_analysis,
+    market_open,
+    takes_progress,
+)
 from tui.app.messages import (
     DashboardComputed,
+    LoadProgressed,
     MarketLoaded,
     QueryFailed,
     QueryRequest,
     RowsEvaluated,
+    RowsExported,
+    ScreenSaved,
+    SectorsListed,
     StockExplained,
 )
 from tui.app.panes import ScreenerPane
+from tui.app.stock_data import WatchlistRows, membership, stock_detail
+from tui.app.watchlists_view import WatchlistsView
+from tui.settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
     from tui.market.analysis import Analysis
@@ -52,18 +70,28 @@ def day(date: dt.date) -> str:
     return date.strftime("%d %b %Y")
 
 
-class DalalApp(App[None]):
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError:
+        return Settings()  # the CLI reports a bad config.toml before the TUI starts
+
+
+class DalalApp(PaletteActions):
     """The dalal TUI: the dashboard of one segment on one source."""
 
     CSS_PATH = "dalal.tcss"
     TITLE = "dalal"
+    COMMANDS = commands.COMMANDS
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "refresh", "Refresh", tooltip="Load the data again", id="refresh"),
-        Binding("question_mark", "help", "Help", id="help", key_display="?"),
-        Binding("q", "quit", "Quit", id="quit"),
+        Binding(
+            "question_mark", "help", "Help", tooltip="Show every key", id="help", key_display="?"
+        ),
+        Binding("q", "quit", "Quit", tooltip="Quit dalal", id="quit"),
     ]
-    """Global keys (design.md §5); ctrl+q is Textual's own quit."""
+    """Global keys (design.md §5) beside WatchlistActions' w and W; ctrl+q is Textual's."""
 
     def __init__(
         self,
@@ -71,9 +99,10 @@ class DalalApp(App[None]):
         *,
         as_of: dt.date | None = None,
         segment: str = "small",
-        loader: Loader | None = None,
+        loader: Loader | ProgressLoader | None = None,
         clock: Clock | None = None,
         theme: str | None = None,
+        settings: Settings | None = None,
     ) -> None:
         """Build the app; nothing loads until it is mounted.
 
@@ -81,17 +110,22 @@ class DalalApp(App[None]):
             source: the source spec (demo, folder:PATH, ...); None for the configured one.
             as_of: the session to analyse; None for the latest.
             segment: small, mid or large.
-            loader: (source, as_of, notice) → Analysis, run in a thread worker.
-            clock: the time the "loaded at" stamp reads.
-            theme: a Textual theme name.
+            loader: (source, as_of, notice[, progress]) → Analysis, run in a thread worker.
+            clock: the time the "loaded at" stamp and the market-hours check read.
+            theme: a Textual theme name (default: the settings').
+            settings: refresh seconds, keys, theme (default: config.toml's).
         """
         super().__init__()
+        self.settings = settings or _settings()
+        self.keymap: dict[str, str] = dict(self.settings.keys)
+        """Binding id → key, applied with set_keymap."""
         self.source = source
         self.as_of = as_of
         self.segment = segment
-        self.loader: Loader = loader or load_analysis
+        self.loader: Loader | ProgressLoader = loader or load_analysis
         self.clock: Clock = clock or system_clock
-        self._theme_name = theme
+        self._theme_name = theme or self.settings.theme
+        self._saved_theme: str | None = None
         self.generation = 0
         """Bumped by every load; results of older loads are dropped."""
         self.analysis: Analysis | None = None
@@ -100,6 +134,12 @@ class DalalApp(App[None]):
         """The last good dashboard."""
         self.current_query: QueryRequest | None = None
         """The screener request whose rows the table should show."""
+        self.refresh_timer: Timer | None = None
+        """The armed one-shot timed refresh (live sources only)."""
+        self.watchlists: list[WatchlistRows] = []
+        self.last_watchlist: str | None = None
+        self.screens: list[Any] = []
+        """Built-in and saved screens (`tui.screening.presets.Screen`), for the palette."""
 
     def get_default_screen(self) -> Screen[None]:
         """The dashboard, its query line preset to the segment."""
@@ -113,10 +153,17 @@ class DalalApp(App[None]):
         return view
 
     def on_mount(self) -> None:
-        """Apply the theme."""
-        if self._theme_name and self._theme_name in self.available_themes:
+        """Register dalal's themes, apply the theme and keymap, read watchlists and screens."""
+        for theme in themes.THEMES:
+            self.register_theme(theme)
+        if self._theme_name in self.available_themes:
             self.theme = self._theme_name
+        self._saved_theme = self.theme
+        self.watch_theme_persisted()
+        self.set_keymap(self.keymap)
         self.sub_title = "loading…"
+        self.change_watchlists(None)
+        self.read_screens()
 
     def on_ready(self) -> None:
         """Start the first load once the dashboard's panes exist."""
@@ -125,18 +172,53 @@ class DalalApp(App[None]):
     # --- loading ---------------------------------------------------------------------------
 
     def action_refresh(self) -> None:
-        """Load the source again (design.md §5 `r`)."""
+        """Load the source again now (design.md §5 `r`), cancelling the timed refresh."""
+        self._disarm_refresh()
         self.generation += 1
-        self.dashboard_view.set_loading(True, screener=self.analysis is None)
+        view = self.dashboard_view
+        view.set_loading(True, screener=self.analysis is None)
+        view.show_progress(f"loading {self.source or self.settings.source}", None)
         self.load(self.generation)
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False,
           description="Loading market data")  # fmt: skip
     def load(self, generation: int) -> None:
-        """Open the source and analyse it."""
-        analysis = self.loader(self.source, self.as_of, self._notice_from_thread)
+        """Open the source and analyse it, reporting stages to the progress bar."""
+
+        def progress(stage: str, done: float | None) -> None:
+            self.post_message(LoadProgressed(generation, stage, done))  # thread-safe
+
+        if takes_progress(self.loader):
+            loader = cast(ProgressLoader, self.loader)
+            analysis = loader(self.source, self.as_of, self._notice_from_thread, progress)
+        else:
+            analysis = self.loader(self.source, self.as_of, self._notice_from_thread)
         if not get_current_worker().is_cancelled:
             self.post_message(MarketLoaded(generation, analysis))
+
+    @on(LoadProgressed)
+    def _progressed(self, message: LoadProgressed) -> None:
+        if message.generation == self.generation:
+            self.dashboard_view.show_progress(message.stage, message.done)
+
+    def _arm_refresh(self, source: str | None) -> None:
+        """After a load: schedule the next one if the source is live and no --as-of is set."""
+        self._disarm_refresh()
+        if self.as_of is None and source in LIVE_SOURCES:
+            self.refresh_timer = self.set_timer(self.settings.refresh, self._timed_refresh)
+
+    def _disarm_refresh(self) -> None:
+        if self.refresh_timer is not None:
+            self.refresh_timer.stop()
+            self.refresh_timer = None
+
+    def _timed_refresh(self) -> None:
+        self.refresh_timer = None
+        zone = self.analysis.data.meta.timezone if self.analysis else "Asia/Kolkata"
+        if market_open(self.clock(), zone):
+            self.action_refresh()
+        else:  # closed: look again later, fetch nothing
+            self.refresh_timer = self.set_timer(self.settings.refresh, self._timed_refresh)
 
     def _notice_from_thread(self, text: str) -> None:
         self.call_from_thread(self.notify, text, severity="warning", markup=False)
@@ -144,6 +226,8 @@ class DalalApp(App[None]):
     @on(MarketLoaded)
     def _loaded(self, message: MarketLoaded) -> None:
         if message.generation == self.generation:
+            n = len(message.analysis.data.stocks)
+            self.dashboard_view.show_progress(f"building the dashboard of {n:,} stocks", 0.85)
             self.compute_dashboard(message.generation, message.analysis)
 
     @work(thread=True, exclusive=True, group="analytics", exit_on_error=False,
@@ -172,7 +256,11 @@ class DalalApp(App[None]):
         )
         freshness = f"as of {day(message.analysis.as_of)} · {data.source}{stale}"
         self.dashboard_view.show_dashboard(message.dashboard, freshness)
+        self.dashboard_view.hide_progress()
         self.run_query(self.dashboard_view.screener.query_text)
+        self._arm_refresh(data.source)
+        if self.watchlists:  # returns since added move with the data
+            self.change_watchlists(None)
 
     # --- screening -------------------------------------------------------------------------
 
@@ -197,12 +285,16 @@ class DalalApp(App[None]):
         from tui.screening.output import sort_rows
 
         fields = screening.query_registry(analysis)
+        frame = screen_frame(analysis)
+        sectors = sorted({str(s) for s in frame["sector"].dropna().unique()})
+        if not get_current_worker().is_cancelled:
+            self.post_message(SectorsListed(request, sectors))
         try:
             if request.text:
                 query = screening.parse(request.text, fields=fields)
                 rows, echo = screening.evaluate(analysis, query), query.echo
             else:
-                rows, echo = screen_frame(analysis), "every stock"
+                rows, echo = frame, "every stock"
         except screening.QueryError as exc:
             if not get_current_worker().is_cancelled:
                 self.post_message(QueryFailed(request, str(exc)))
@@ -210,6 +302,11 @@ class DalalApp(App[None]):
         rows = sort_rows(rows, None, fields)
         if not get_current_worker().is_cancelled:
             self.post_message(RowsEvaluated(request, rows, echo))
+
+    @on(SectorsListed)
+    def _sectors_listed(self, message: SectorsListed) -> None:
+        if message.request.load == self.generation:
+            self.dashboard_view.screener.set_sectors(message.sectors)
 
     @on(RowsEvaluated)
     def _rows(self, message: RowsEvaluated) -> None:
@@ -225,26 +322,103 @@ class DalalApp(App[None]):
             screener.show_error(message.error)
             screener.loading = False
 
+    @on(ScreenerPane.SaveRequested)
+    def _save_requested(self, message: ScreenerPane.SaveRequested) -> None:
+        """Check the query parses, then ask for a name (SaveScreenDialog) and save it."""
+        from tui import screening
+        from tui.app.dialogs.save_screen import SaveScreenDialog, screen_name_problem
+        from tui.screening.presets import builtin_screens
+
+        fields = None if self.analysis is None else screening.query_registry(self.analysis)
+        try:
+            screening.parse(message.query, fields=fields)
+        except screening.QueryError as exc:
+            self.notify(f"Cannot save this screen: {exc}", title="Save screen",
+                        severity="error", markup=False)  # fmt: skip
+            return
+        builtin = [s.key for s in builtin_screens()]
+        query = message.query
+
+        def saved(name: str | None) -> None:
+            if name:
+                self.save_screen(name, query, builtin)
+
+        self.push_screen(
+            SaveScreenDialog(query, lambda name: screen_name_problem(name, builtin), message.name),
+            saved,
+        )
+
+    @work(thread=True, group="screens", exit_on_error=False, description="Saving the screen")
+    def save_screen(self, name: str, query: str, builtin: list[str]) -> None:
+        """Write a saved screen (tui.store.screens), so `dalal screens` lists it."""
+        from tui.store.screens import save_screen
+
+        saved = save_screen(name, query, builtin=builtin)
+        self.post_message(ScreenSaved(saved.name, query, str(saved.path)))
+
+    @on(ScreenSaved)
+    def _screen_saved(self, message: ScreenSaved) -> None:
+        self.dashboard_view.screener.screen_saved(message.name, message.query)
+        self.notify(f"Saved screen '{message.name}' ({message.path}).", title="Save screen",
+                    markup=False)  # fmt: skip
+
+    @on(ScreenerPane.ExportRequested)
+    def _export_requested(self, message: ScreenerPane.ExportRequested) -> None:
+        import os
+
+        if self.analysis is not None:
+            name = f"{message.screen}-{self.analysis.as_of.isoformat()}.csv"
+            self.export_rows(message, self.analysis, os.path.join(os.getcwd(), name))
+
+    @work(thread=True, group="export", exit_on_error=False, description="Exporting the rows")
+    def export_rows(
+        self, request: ScreenerPane.ExportRequested, analysis: Analysis, path: str
+    ) -> None:
+        """Write the rows as `dalal screen --format csv` does (DEFAULT_COLUMNS, field ids)."""
+        from pathlib import Path
+
+        from tui import screening
+        from tui.screening.output import columns_for, csv_text
+        from tui.store.atomic import atomic_write
+
+        fields = screening.query_registry(analysis)
+        text = csv_text(request.rows, columns_for((), fields), fields)
+        atomic_write(Path(path), text.encode("utf-8"))
+        self.post_message(RowsExported(path, len(request.rows)))
+
+    @on(RowsExported)
+    def _rows_exported(self, message: RowsExported) -> None:
+        self.notify(f"Exported {message.count:,} rows to {message.path}", title="Export",
+                    markup=False)  # fmt: skip
+
     # --- detail ----------------------------------------------------------------------------
 
     @on(ScreenerPane.StockChosen)
     def _stock_chosen(self, message: ScreenerPane.StockChosen) -> None:
+        self.open_stock(message.symbol)
+
+    def open_stock(self, symbol: str) -> None:
+        """Open a stock's detail view (after the explain worker has run)."""
         if self.analysis is not None:
-            self.explain_stock(message.symbol, self.analysis)
+            self.explain_stock(symbol, self.analysis)
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False,
           description="Explaining a call")  # fmt: skip
     def explain_stock(self, symbol: str, analysis: Analysis) -> None:
-        """Everything behind one stock's call."""
+        """Everything behind one stock's call, its chart series, results and next meeting."""
         from tui.market.explain import explain
 
         result = explain(analysis, symbol)
+        detail = stock_detail(analysis, symbol)
         if not get_current_worker().is_cancelled:
-            self.post_message(StockExplained(symbol, result))
+            self.post_message(StockExplained(symbol, result, detail))
 
     @on(StockExplained)
     def _explained(self, message: StockExplained) -> None:
-        self.push_screen(StockDetailView(message.explanation))
+        lists = membership(self.watchlists, message.symbol)
+        if isinstance(self.screen, StockDetailView):
+            self.pop_screen()  # a palette jump replaces the stock shown
+        self.push_screen(StockDetailView(message.explanation, message.detail, lists))
 
     # --- failures, help --------------------------------------------------------------------
 
@@ -260,6 +434,8 @@ class DalalApp(App[None]):
             self.notify(f"Could not load the data ({reason}){kept}.", title="Refresh failed",
                         severity="error", markup=False, timeout=10)  # fmt: skip
             self.dashboard_view.mark_stale()
+            self.dashboard_view.hide_progress()
+            self._arm_refresh(self.analysis.data.source if self.analysis else self.source)
         elif worker.group == "screening":
             screener = self.dashboard_view.screener
             screener.loading = False
@@ -272,11 +448,11 @@ class DalalApp(App[None]):
         """Show every key (design.md §5 `?`)."""
         if isinstance(self.screen, HelpView):
             return
-        rows: list[tuple[str, str]] = []
-        for bindings in (DashboardView.BINDINGS, self.BINDINGS):
-            for binding in bindings:
-                if isinstance(binding, Binding):
-                    rows.append(
-                        (self.get_key_display(binding), binding.tooltip or binding.description)
-                    )
-        self.push_screen(HelpView(rows))
+        classes: list[tuple[str, list[type]]] = [
+            ("Everywhere", [type(self)]),
+            ("Dashboard", [DashboardView]),
+            ("Screener", node_classes(self.dashboard_view.screener)),
+            ("Stock detail", [StockDetailView]),
+            ("Watchlists", [WatchlistsView]),
+        ]
+        self.push_screen(HelpView(help_sections(self, classes, self.keymap)))

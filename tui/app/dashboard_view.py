@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Grid, VerticalScroll
+from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Footer, Header, ProgressBar, Static
 
 from tui.app.panes import (
     BreadthPane,
@@ -115,6 +115,9 @@ class DashboardView(Screen[None]):
                 yield UpgradesPane(id="upgrades")
                 yield EarningsPane(id="earnings")
                 yield ScreenerPane(id="screener", query=self._query)
+        with Horizontal(id="load-progress"):
+            yield Static("", id="load-stage", markup=False)
+            yield ProgressBar(id="load-bar", show_eta=False)
         yield Footer()
 
     @property
@@ -132,6 +135,20 @@ class DashboardView(Screen[None]):
         for pane in self.panes:
             if screener or not isinstance(pane, ScreenerPane):
                 pane.loading = loading
+
+    def show_progress(self, stage: str, done: float | None) -> None:
+        """Show the load's progress bar: its stage, and the fraction done (None: unknown)."""
+        self.query_one("#load-stage", Static).update(stage)
+        bar = self.query_one("#load-bar", ProgressBar)
+        if done is None:
+            bar.update(total=None)
+        else:
+            bar.update(total=100, progress=round(max(0.0, min(done, 1.0)) * 100))
+        self.add_class("-loading")
+
+    def hide_progress(self) -> None:
+        """The load ended (with data or a failure)."""
+        self.remove_class("-loading")
 
     def show_dashboard(self, dashboard: Dashboard, freshness: str) -> None:
         """Hand each pane the new dashboard; the screener's rows follow separately."""
