@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import multiprocessing
 import os
 import platform
 import random
 import time
+from collections.abc import Iterator
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pytest
@@ -72,17 +75,30 @@ async def _served(ask: Providers, symbol: str) -> tuple[object, str]:
     return served.value, served.status
 
 
-@pytest.fixture(scope="module")
-def server() -> LoopbackServer:
-    market = Market(_universe())
-    served = LoopbackServer(market_router(market), latency=LATENCY, memo=True).start()
-    yield served  # type: ignore[misc]
+def _serve(conn: Connection) -> None:
+    """The loopback server, in a process of its own: dalal's client is what is measured, so
+    the server must not share its interpreter lock."""
+    served = LoopbackServer(market_router(Market(_universe())), latency=LATENCY, memo=True)
+    conn.send(served.start().environ())
+    conn.recv()  # until the benchmark is done
     served.stop()
 
 
-def test_fetch_1211_histories(server: LoopbackServer, tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def server() -> Iterator[dict[str, str]]:
+    parent, child = multiprocessing.get_context("spawn").Pipe()
+    process = multiprocessing.get_context("spawn").Process(target=_serve, args=(child,))
+    process.start()
+    try:
+        yield parent.recv()
+    finally:
+        parent.send("stop")
+        process.join(10)
+
+
+def test_fetch_1211_histories(server: dict[str, str], tmp_path: Path) -> None:
     symbols = [f"S{i:04d}" for i in range(STOCKS)]
-    env = server.environ()
+    env = server
     asyncio.run(_histories(tmp_path / "prime", symbols, env))  # fills the server's memo
     figures = {}
     cold, got = asyncio.run(_histories(tmp_path / "cache", symbols, env))

@@ -519,3 +519,19 @@ def _error_in(folder: Path) -> str:
         load_folder(folder, use_cache=False)
     assert "\n" not in str(caught.value)
     return str(caught.value)
+
+
+def test_compact_load_caches_the_panel_and_equals_the_long_form(tmp_path: Path) -> None:
+    folder = make_folder(tmp_path)
+    long = load_folder(folder)
+    first = load_folder(folder, compact=True)
+    again = load_folder(folder, compact=True)  # from the compact cache entry
+    assert first.bars is not None
+    assert again.bars is not None
+    assert long.bars is None
+    for data in (first, again):
+        pd.testing.assert_frame_equal(data.price_frame(), long.prices.astype({"symbol": str}),
+                                      check_categorical=False)  # fmt: skip
+    files = sorted(p.name for p in _cache_entries())
+    assert len(files) == 2
+    assert any(name.endswith(".compact.pkl") for name in files)

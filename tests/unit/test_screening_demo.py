@@ -18,7 +18,7 @@ from tui import screening
 from tui.market.analysis import Analysis, analyse
 from tui.market.returns import index_stats, stock_returns
 from tui.market.technicals import daily_fields
-from tui.screening.frame import screen_frame
+from tui.screening.frame import DAILY_FIELDS, screen_frame
 from tui.screening.presets import builtin_screens
 from tui.sources.demo import DemoSource
 
@@ -141,3 +141,16 @@ def test_every_builtin_screen_returns_a_sensible_non_empty_set(
         assert len(rows) <= max(2, 0.02 * members)
         frame = screen_frame(demo)
         assert rows.score.min() >= frame[frame.mcap_class == cls].score.quantile(0.9)
+
+
+def test_daily_indicator_fields_are_computed_only_when_asked_for() -> None:
+    a = analyse(DemoSource().load(compact=True))
+    lean = screen_frame(a, ["symbol", "call", "close"])
+    assert not set(DAILY_FIELDS) & set(lean.columns)
+    rows = screening.evaluate(a, "rsi > 60 AND call >= buy", columns=["symbol", "call"])
+    assert "rsi" in rows.columns
+    assert (rows["rsi"] > 60).all()
+    full = screen_frame(a)
+    assert set(DAILY_FIELDS) <= set(full.columns)
+    fresh = analyse(DemoSource().load(compact=True))
+    pd.testing.assert_frame_equal(full, screen_frame(fresh))  # same columns, order, values

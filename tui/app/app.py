@@ -140,6 +140,9 @@ class DalalApp(PaletteActions):
         self.last_watchlist: str | None = None
         self.screens: list[Any] = []
         """Built-in and saved screens (`tui.screening.presets.Screen`), for the palette."""
+        self.painted = False
+        """True once the dashboard's panes exist (`on_ready`)."""
+        self._until_painted: list[Callable[[], None]] = []
 
     def get_default_screen(self) -> Screen[None]:
         """The dashboard, its query line preset to the segment."""
@@ -164,10 +167,28 @@ class DalalApp(PaletteActions):
         self.sub_title = "loading…"
         self.change_watchlists(None)
         self.read_screens()
+        # The first load starts now, while the dashboard composes and paints (the panes do
+        # not exist yet: what the load reports before `on_ready` waits for it).
+        self.generation += 1
+        self.load(self.generation)
 
     def on_ready(self) -> None:
-        """Start the first load once the dashboard's panes exist."""
-        self.action_refresh()
+        """The panes exist: show the first load's state and run what waited for them."""
+        self.painted = True
+        if self.analysis is None:
+            view = self.dashboard_view
+            view.set_loading(True, screener=True)
+            view.show_progress(f"loading {self.source or self.settings.source}", None)
+        waiting, self._until_painted = self._until_painted, []
+        for step in waiting:
+            step()
+
+    def _when_painted(self, step: Callable[[], None]) -> None:
+        """Run `step` now if the panes exist, else as soon as they do."""
+        if self.painted:
+            step()
+        else:
+            self._until_painted.append(step)
 
     # --- loading ---------------------------------------------------------------------------
 
@@ -198,7 +219,7 @@ class DalalApp(PaletteActions):
 
     @on(LoadProgressed)
     def _progressed(self, message: LoadProgressed) -> None:
-        if message.generation == self.generation:
+        if message.generation == self.generation and self.painted:
             self.dashboard_view.show_progress(message.stage, message.done)
 
     def _arm_refresh(self, source: str | None) -> None:
@@ -225,10 +246,16 @@ class DalalApp(PaletteActions):
 
     @on(MarketLoaded)
     def _loaded(self, message: MarketLoaded) -> None:
+        if not self.painted:
+            self._when_painted(lambda: self._loaded(message))
+            return
         if message.generation == self.generation:
             n = len(message.analysis.data.stocks)
             self.dashboard_view.show_progress(f"building the dashboard of {n:,} stocks", 0.85)
+            self.analysis = message.analysis
             self.compute_dashboard(message.generation, message.analysis)
+            # The screener's rows do not wait for the dashboard model: both start now.
+            self.run_query(self.dashboard_view.screener.query_text)
 
     @work(thread=True, exclusive=True, group="analytics", exit_on_error=False,
           description="Computing the dashboard")  # fmt: skip
@@ -257,7 +284,6 @@ class DalalApp(PaletteActions):
         freshness = f"as of {day(message.analysis.as_of)} · {data.source}{stale}"
         self.dashboard_view.show_dashboard(message.dashboard, freshness)
         self.dashboard_view.hide_progress()
-        self.run_query(self.dashboard_view.screener.query_text)
         self._arm_refresh(data.source)
         if self.watchlists:  # returns since added move with the data
             self.change_watchlists(None)
@@ -282,17 +308,20 @@ class DalalApp(PaletteActions):
         """The rows matching the request's query, best score first; "" matches every stock."""
         from tui import screening
         from tui.screening.frame import screen_frame
-        from tui.screening.output import sort_rows
+        from tui.screening.output import DEFAULT_COLUMNS, sort_rows
 
         fields = screening.query_registry(analysis)
-        frame = screen_frame(analysis)
+        # The table (and `e`) show DEFAULT_COLUMNS: fields beyond them and the query's are
+        # not computed until a query reads them.
+        frame = screen_frame(analysis, DEFAULT_COLUMNS)
         sectors = sorted({str(s) for s in frame["sector"].dropna().unique()})
         if not get_current_worker().is_cancelled:
             self.post_message(SectorsListed(request, sectors))
         try:
             if request.text:
                 query = screening.parse(request.text, fields=fields)
-                rows, echo = screening.evaluate(analysis, query), query.echo
+                rows = screening.evaluate(analysis, query, DEFAULT_COLUMNS)
+                echo = query.echo
             else:
                 rows, echo = frame, "every stock"
         except screening.QueryError as exc:
@@ -429,7 +458,9 @@ class DalalApp(PaletteActions):
             return
         error = worker.error
         reason = f"{type(error).__name__}: {error}" if error is not None else "unknown error"
-        if worker.group in LOAD_GROUPS:
+        if worker.group in LOAD_GROUPS and not self.painted:
+            self._when_painted(lambda: self._worker_changed(event))
+        elif worker.group in LOAD_GROUPS:
             kept = "; showing the last good data" if self.dashboard is not None else ""
             self.notify(f"Could not load the data ({reason}){kept}.", title="Refresh failed",
                         severity="error", markup=False, timeout=10)  # fmt: skip

@@ -8,7 +8,7 @@ echo); `evaluate(analysis, query)` returns the screen frame's rows where the que
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -91,12 +91,16 @@ def mask(frame: pd.DataFrame, query: Query | str, context: Context | None = None
     return pd.Series(condition(frame, q.root, context), index=frame.index, name="match")
 
 
-def evaluate(analysis: Analysis, query: Query | str) -> pd.DataFrame:
+def evaluate(
+    analysis: Analysis, query: Query | str, columns: Iterable[str] | None = None
+) -> pd.DataFrame:
     """The screen frame's rows (stocks) where the query is TRUE, in symbol order.
 
     Args:
         analysis: the analysed market at its as-of session.
         query: a Query, or text parsed against the market's registry.
+        columns: the fields the caller shows besides those the query reads (None: every
+            field; naming them lets the frame skip the costly daily indicators).
 
     Raises:
         QueryError: when the query does not parse or uses a field this market lacks.
@@ -104,6 +108,7 @@ def evaluate(analysis: Analysis, query: Query | str) -> pd.DataFrame:
     from tui.screening.frame import AnalysisContext, screen_frame
 
     q = parse(query, fields=query_registry(analysis)) if isinstance(query, str) else query
-    frame = screen_frame(analysis)
+    needed = None if columns is None else {*columns, *(f.id for f in q.fields)}
+    frame = screen_frame(analysis, needed)
     keep = condition(frame, q.root, AnalysisContext(analysis))
     return frame[keep.to_numpy(dtype=bool, na_value=False)]

@@ -12,7 +12,7 @@ through `Analysis.grade_arrays()`, `Analysis.changes`, `Analysis.grades_at()` an
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -29,6 +29,10 @@ from tui.screening.fields import WINDOWS, Kind, Registry, benchmark_key, build_r
 
 GRADE_KINDS = ("call", "technical", "fin_trend", "quality", "valuation")
 """Ordinal fields read from the replay's grade arrays."""
+
+DAILY_FIELDS = ("rsi", "sma20", "sma50", "sma200", "ema20", "macd", "macd_signal", "adx", "pct_b")
+"""Daily-bar indicator fields: their recursive filters run over the whole history, most of
+the frame's cost, so a caller naming the fields it needs gets them only when it asks."""
 
 _FRAMES: weakref.WeakKeyDictionary[Analysis, pd.DataFrame] = weakref.WeakKeyDictionary()
 _HISTORY: weakref.WeakKeyDictionary[Analysis, dict[str, np.ndarray]] = weakref.WeakKeyDictionary()
@@ -57,22 +61,42 @@ def words_ordinal(words: pd.Series, scale: tuple[str, ...]) -> pd.Categorical:
     return out
 
 
-def screen_frame(analysis: Analysis) -> pd.DataFrame:
+def screen_frame(analysis: Analysis, fields: Iterable[str] | None = None) -> pd.DataFrame:
     """Every registry field of every stock at the analysis's session (cached per analysis).
+
+    Args:
+        analysis: the analysed market.
+        fields: the field ids the caller reads; None means every field. Without a DAILY_FIELDS
+            field among them the frame may lack those columns (they are added on the first
+            call that needs them).
 
     Returns:
         A frame indexed by symbol (index name "symbol"), one column per field id, NaN/missing
         where a value is undefined. Do not modify it: it is shared by later calls.
     """
-    cached = _FRAMES.get(analysis)
-    if cached is not None:
-        return cached
-    frame = _build(analysis)
+    daily = fields is None or not set(DAILY_FIELDS).isdisjoint(fields)
+    frame = _FRAMES.get(analysis)
+    if frame is None:
+        frame = _build(analysis, daily)
+    elif daily and DAILY_FIELDS[0] not in frame.columns:
+        frame = _ordered(analysis, frame.assign(**_daily_columns(analysis)))
+    else:
+        return frame
     _FRAMES[analysis] = frame
     return frame
 
 
-def _build(analysis: Analysis) -> pd.DataFrame:
+def _daily_columns(analysis: Analysis) -> dict[str, np.ndarray]:
+    daily = daily_fields(analysis.panel, analysis.t)
+    return {name: daily[name].to_numpy(dtype=np.float64) for name in DAILY_FIELDS}
+
+
+def _ordered(analysis: Analysis, frame: pd.DataFrame) -> pd.DataFrame:
+    order = [f for f in market_registry(analysis).fields if f in frame.columns]
+    return frame[order]
+
+
+def _build(analysis: Analysis, daily: bool = True) -> pd.DataFrame:
     data, panel, t = analysis.data, analysis.panel, analysis.t
     symbols = pd.Index(analysis.symbols, name="symbol")
     stocks = data.stocks.reindex(symbols)
@@ -96,10 +120,8 @@ def _build(analysis: Analysis) -> pd.DataFrame:
     cols["market_cap"] = val["market_cap"].to_numpy(dtype=np.float64)
     for name in ("traded_value", "avg_traded_value_20d", "close", "volume", "avg_volume_20d"):
         cols[name] = rets[name].to_numpy(dtype=np.float64)
-    daily = daily_fields(panel, t)
-    for name in ("rsi", "sma20", "sma50", "sma200", "ema20", "macd", "macd_signal", "adx",
-                 "pct_b"):  # fmt: skip
-        cols[name] = daily[name].to_numpy(dtype=np.float64)
+    if daily:
+        cols |= _daily_columns(analysis)
     for name, key in SCREEN_VALUES.items():
         cols[name] = _extra_row(analysis.pillars["technicals"], key, t, len(symbols))
     for name in ("ret_1d", "ret_5d", "ret_1m", "ret_3m", "ret_1y", "ret_ytd", "from_52w_high"):
@@ -112,9 +134,7 @@ def _build(analysis: Analysis) -> pd.DataFrame:
     for name, fn in (("results_in_days", results_in_days),
                      ("days_since_results", days_since_results)):  # fmt: skip
         cols[name] = fn(data, as_of).reindex(symbols).to_numpy(dtype=np.float64)
-    frame = pd.DataFrame(cols, index=symbols)
-    order = [f for f in market_registry(analysis).fields if f in frame.columns]
-    return frame[order]
+    return _ordered(analysis, pd.DataFrame(cols, index=symbols))
 
 
 def _extra_row(history: PillarHistory, key: str, t: int, size: int) -> np.ndarray:

@@ -37,8 +37,12 @@ class DemoSource:
 
     name = "demo"
 
-    def load(self) -> MarketData:
-        """Load the demo as MarketData labelled with source "demo"."""
+    def load(self, compact: bool = False) -> MarketData:
+        """Load the demo as MarketData labelled with source "demo".
+
+        Args:
+            compact: daily bars as a dense panel only (see `load_folder`).
+        """
         from dataclasses import replace
 
-        return replace(load_folder(demo_folder()), source="demo")
+        return replace(load_folder(demo_folder(), compact=compact), source="demo")

@@ -72,7 +72,7 @@ class FolderSource:
         return load_folder(self.path, use_cache=self.use_cache)
 
 
-def load_folder(path: Path, use_cache: bool = True) -> MarketData:
+def load_folder(path: Path, use_cache: bool = True, compact: bool = False) -> MarketData:
     """Load and validate a data folder.
 
     Args:
@@ -80,6 +80,9 @@ def load_folder(path: Path, use_cache: bool = True) -> MarketData:
             optional results.csv, annual.csv, balance.csv and calendar.csv (any as `.csv.gz`).
         use_cache: return the cached copy when no file in the folder changed since it was
             validated, and cache a freshly validated folder.
+        compact: return (and cache) the data with its daily bars as a dense panel
+            (`MarketData.compact`): what the analytics use. Reading that cache never builds
+            the long prices frame, which is most of a large folder's load time and memory.
 
     Returns:
         The folder's data, frames sorted (prices by symbol and date, stocks indexed by symbol).
@@ -91,14 +94,16 @@ def load_folder(path: Path, use_cache: bool = True) -> MarketData:
     if not folder.is_dir():
         raise FolderError(str(path), "not a folder")
     if not use_cache:
-        return _load(folder)
+        return _load(folder).compact() if compact else _load(folder)
     before = _fingerprint(folder)
-    cached = _cache_read(folder, before)
+    cached = _cache_read(folder, before, compact)
     if cached is not None:
         return cached
     data = _load(folder)
+    if compact:
+        data = data.compact()
     if _fingerprint(folder) == before:  # a file changed while we read: don't pin that state
-        _cache_write(folder, before, data)
+        _cache_write(folder, before, data, compact)
     return data
 
 
@@ -223,9 +228,10 @@ def _check_meta_indices(meta: MarketMeta, names: pd.Index, file: str) -> None:
 # --- the fast-load cache -----------------------------------------------------------------------
 
 
-def _cache_file(folder: Path) -> Path:
+def _cache_file(folder: Path, compact: bool) -> Path:
     digest = hashlib.sha256(str(folder).encode("utf-8")).hexdigest()
-    return paths.cache_dir() / f"v{CACHE_VERSION}" / "folders" / f"{digest}.pkl"
+    name = f"{digest}.compact.pkl" if compact else f"{digest}.pkl"
+    return paths.cache_dir() / f"v{CACHE_VERSION}" / "folders" / name
 
 
 def _fingerprint(folder: Path) -> tuple[Any, ...]:
@@ -239,21 +245,25 @@ def _fingerprint(folder: Path) -> tuple[Any, ...]:
     return (pd.__version__, str(folder), tuple(sorted(files)))
 
 
-def _cache_read(folder: Path, fingerprint: tuple[Any, ...]) -> MarketData | None:
+def _cache_read(folder: Path, fingerprint: tuple[Any, ...], compact: bool) -> MarketData | None:
     """The cached MarketData if its fingerprint matches; any failure is a miss."""
     try:
-        with open(_cache_file(folder), "rb") as handle:
+        with open(_cache_file(folder, compact), "rb") as handle:
             if pickle.load(handle) != fingerprint:
                 return None
             data = pickle.load(handle)
     except Exception:  # a corrupt or foreign entry is a miss, never an error
         return None
-    return data if isinstance(data, MarketData) else None
+    if not isinstance(data, MarketData) or (data.bars is not None) != compact:
+        return None
+    return data
 
 
-def _cache_write(folder: Path, fingerprint: tuple[Any, ...], data: MarketData) -> None:
+def _cache_write(
+    folder: Path, fingerprint: tuple[Any, ...], data: MarketData, compact: bool
+) -> None:
     """Store the entry atomically (temp file + os.replace); failing to cache is not an error."""
-    target = _cache_file(folder)
+    target = _cache_file(folder, compact)
     tmp = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)

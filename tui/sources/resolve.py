@@ -69,14 +69,14 @@ def _open(
     if spec == "demo":
         from tui.sources.demo import DemoSource
 
-        return DemoSource().load()
+        return DemoSource().load(compact=True)
     if spec.startswith("folder:"):
         from tui.sources.folder import load_folder
 
         path = Path(spec.removeprefix("folder:")).expanduser()
         if not str(path) or not path.is_dir():
             raise SourceError(f"folder source: '{path}' is not a folder")
-        return replace(load_folder(path), source="folder")
+        return replace(load_folder(path, compact=True), source="folder")
     if spec == "auto":
         return _auto(settings, notice, progress, on_report)
     if spec in LIVE:
@@ -108,4 +108,4 @@ def _auto(
 
     if notice:
         notice(f"{reason}; showing the DEMO DATA snapshot")
-    return DemoSource().load()
+    return DemoSource().load(compact=True)
