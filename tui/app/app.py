@@ -61,8 +61,10 @@ LOAD_GROUPS = frozenset({"load", "analytics"})
 
 
 def system_clock() -> dt.datetime:
-    """Now, timezone-aware."""
-    return dt.datetime.now(dt.UTC)
+    """Now, timezone-aware; fixed at DALAL_NOW when that is set (design.md §4)."""
+    from tui.sources.clock import now_from_env
+
+    return now_from_env()()
 
 
 def day(date: dt.date) -> str:

@@ -70,7 +70,12 @@ def load_analysis(
     settings = load_settings()
     spec = spec or settings.source
     report(f"opening {spec}", 0.05)
-    data = open_source(spec, settings, notice=notice)
+
+    def fetched(done: int, total: int, label: str) -> None:
+        # A live source's items (universe, quotes, 1,211 histories, ...) fill 5–40 %.
+        report(f"fetching {label} · {done:,} of {total:,}", 0.05 + 0.35 * done / max(total, 1))
+
+    data = open_source(spec, settings, notice=notice, progress=fetched)
     report(f"analysing {len(data.stocks):,} stocks", 0.4)
     return analyse(data, as_of)
 
@@ -87,9 +92,14 @@ def takes_progress(loader: Callable[..., object]) -> bool:
 
 
 def market_open(now: dt.datetime, timezone: str) -> bool:
-    """Whether `now` falls in a weekday's regular session in the market's timezone.
+    """Whether `now` falls in the market's regular session: for India tui.sources.clock's
+    MarketClock (weekdays 09:15–15:30 IST), elsewhere the same hours in the market's zone.
 
     Exchange holidays are not known here; a refresh on a holiday finds nothing new.
     """
-    local = now.astimezone(ZoneInfo(timezone))
-    return local.weekday() < 5 and SESSION_OPEN <= local.time() <= SESSION_CLOSE
+    from tui.sources.clock import MarketClock
+
+    if timezone != "Asia/Kolkata":
+        local = now.astimezone(ZoneInfo(timezone))
+        return local.weekday() < 5 and SESSION_OPEN <= local.time() <= SESSION_CLOSE
+    return MarketClock(lambda: now).is_open(now)
