@@ -4,7 +4,8 @@ Workers (thread, one exclusive group per kind) do the loading and computing and 
 messages; the handlers here change widgets. One `Worker.StateChanged` handler turns every
 worker failure into a notice and keeps the last good data (style.md §3). A load on a live
 source arms a one-shot refresh timer; `r` cancels it and loads now. The watchlist keys live in
-the `WatchlistActions` base, the palette's providers and commands in `commands.py`.
+the `WatchlistActions` base, the screener's in `ScreeningActions`, the palette's providers and
+commands in `commands.py`.
 """
 
 from __future__ import annotations
@@ -37,12 +38,7 @@ from tui.app.messages import (
     DashboardComputed,
     LoadProgressed,
     MarketLoaded,
-    QueryFailed,
     QueryRequest,
-    RowsEvaluated,
-    RowsExported,
-    ScreenSaved,
-    SectorsListed,
     StockExplained,
 )
 from tui.app.panes import ScreenerPane
@@ -149,13 +145,6 @@ class DalalApp(PaletteActions):
     def get_default_screen(self) -> Screen[None]:
         """The dashboard, its query line preset to the segment."""
         return DashboardView(query=f"mcap class = {self.segment}")
-
-    @property
-    def dashboard_view(self) -> DashboardView:
-        """The dashboard screen (wherever the screen stack is)."""
-        view = self.screen_stack[0]
-        assert isinstance(view, DashboardView)
-        return view
 
     def on_mount(self) -> None:
         """Register dalal's themes, apply the theme and keymap, read watchlists and screens."""
@@ -289,138 +278,6 @@ class DalalApp(PaletteActions):
         self._arm_refresh(data.source)
         if self.watchlists:  # returns since added move with the data
             self.change_watchlists(None)
-
-    # --- screening -------------------------------------------------------------------------
-
-    @on(ScreenerPane.QuerySubmitted)
-    def _query_submitted(self, message: ScreenerPane.QuerySubmitted) -> None:
-        self.run_query(message.text)
-
-    def run_query(self, text: str) -> None:
-        """Evaluate a query against the current analysis (no-op before the first load)."""
-        if self.analysis is None:
-            return
-        self.current_query = QueryRequest(self.generation, text)
-        self.dashboard_view.screener.loading = True
-        self.evaluate(self.current_query, self.analysis)
-
-    @work(thread=True, exclusive=True, group="screening", exit_on_error=False,
-          description="Evaluating query")  # fmt: skip
-    def evaluate(self, request: QueryRequest, analysis: Analysis) -> None:
-        """The rows matching the request's query, best score first; "" matches every stock."""
-        from tui import screening
-        from tui.screening.frame import screen_frame
-        from tui.screening.output import DEFAULT_COLUMNS, sort_rows
-
-        fields = screening.query_registry(analysis)
-        # The table (and `e`) show DEFAULT_COLUMNS: fields beyond them and the query's are
-        # not computed until a query reads them.
-        frame = screen_frame(analysis, DEFAULT_COLUMNS)
-        sectors = sorted({str(s) for s in frame["sector"].dropna().unique()})
-        if not get_current_worker().is_cancelled:
-            self.post_message(SectorsListed(request, sectors))
-        try:
-            if request.text:
-                query = screening.parse(request.text, fields=fields)
-                rows = screening.evaluate(analysis, query, DEFAULT_COLUMNS)
-                echo = query.echo
-            else:
-                rows, echo = frame, "every stock"
-        except screening.QueryError as exc:
-            if not get_current_worker().is_cancelled:
-                self.post_message(QueryFailed(request, str(exc)))
-            return
-        rows = sort_rows(rows, None, fields)
-        if not get_current_worker().is_cancelled:
-            self.post_message(RowsEvaluated(request, rows, echo))
-
-    @on(SectorsListed)
-    def _sectors_listed(self, message: SectorsListed) -> None:
-        if message.request.load == self.generation:
-            self.dashboard_view.screener.set_sectors(message.sectors)
-
-    @on(RowsEvaluated)
-    def _rows(self, message: RowsEvaluated) -> None:
-        if message.request == self.current_query:
-            screener = self.dashboard_view.screener
-            screener.show_rows(message.rows, message.echo)
-            screener.loading = False
-
-    @on(QueryFailed)
-    def _query_failed(self, message: QueryFailed) -> None:
-        if message.request == self.current_query:
-            screener = self.dashboard_view.screener
-            screener.show_error(message.error)
-            screener.loading = False
-
-    @on(ScreenerPane.SaveRequested)
-    def _save_requested(self, message: ScreenerPane.SaveRequested) -> None:
-        """Check the query parses, then ask for a name (SaveScreenDialog) and save it."""
-        from tui import screening
-        from tui.app.dialogs.save_screen import SaveScreenDialog, screen_name_problem
-        from tui.screening.presets import builtin_screens
-
-        fields = None if self.analysis is None else screening.query_registry(self.analysis)
-        try:
-            screening.parse(message.query, fields=fields)
-        except screening.QueryError as exc:
-            self.notify(f"Cannot save this screen: {exc}", title="Save screen",
-                        severity="error", markup=False)  # fmt: skip
-            return
-        builtin = [s.key for s in builtin_screens()]
-        query = message.query
-
-        def saved(name: str | None) -> None:
-            if name:
-                self.save_screen(name, query, builtin)
-
-        self.push_screen(
-            SaveScreenDialog(query, lambda name: screen_name_problem(name, builtin), message.name),
-            saved,
-        )
-
-    @work(thread=True, group="screens", exit_on_error=False, description="Saving the screen")
-    def save_screen(self, name: str, query: str, builtin: list[str]) -> None:
-        """Write a saved screen (tui.store.screens), so `dalal screens` lists it."""
-        from tui.store.screens import save_screen
-
-        saved = save_screen(name, query, builtin=builtin)
-        self.post_message(ScreenSaved(saved.name, query, str(saved.path)))
-
-    @on(ScreenSaved)
-    def _screen_saved(self, message: ScreenSaved) -> None:
-        self.dashboard_view.screener.screen_saved(message.name, message.query)
-        self.notify(f"Saved screen '{message.name}' ({message.path}).", title="Save screen",
-                    markup=False)  # fmt: skip
-
-    @on(ScreenerPane.ExportRequested)
-    def _export_requested(self, message: ScreenerPane.ExportRequested) -> None:
-        import os
-
-        if self.analysis is not None:
-            name = f"{message.screen}-{self.analysis.as_of.isoformat()}.csv"
-            self.export_rows(message, self.analysis, os.path.join(os.getcwd(), name))
-
-    @work(thread=True, group="export", exit_on_error=False, description="Exporting the rows")
-    def export_rows(
-        self, request: ScreenerPane.ExportRequested, analysis: Analysis, path: str
-    ) -> None:
-        """Write the rows as `dalal screen --format csv` does (DEFAULT_COLUMNS, field ids)."""
-        from pathlib import Path
-
-        from tui import screening
-        from tui.screening.output import columns_for, csv_text
-        from tui.store.atomic import atomic_write
-
-        fields = screening.query_registry(analysis)
-        text = csv_text(request.rows, columns_for((), fields), fields)
-        atomic_write(Path(path), text.encode("utf-8"))
-        self.post_message(RowsExported(path, len(request.rows)))
-
-    @on(RowsExported)
-    def _rows_exported(self, message: RowsExported) -> None:
-        self.notify(f"Exported {message.count:,} rows to {message.path}", title="Export",
-                    markup=False)  # fmt: skip
 
     # --- detail ----------------------------------------------------------------------------
 

@@ -19,11 +19,11 @@ from textual.screen import Screen
 
 from tui.app import themes
 from tui.app.messages import ScreensLoaded
+from tui.app.screening_actions import ScreeningActions
 from tui.app.watchlist_actions import WatchlistActions
 
 if TYPE_CHECKING:
     from tui.app.app import DalalApp
-    from tui.app.dashboard_view import DashboardView
     from tui.settings import Settings
 
 SOURCES = ("demo", "auto", "nse", "bse", "yahoo")
@@ -105,18 +105,13 @@ class ScreenSearch(Provider):
             )
 
 
-class PaletteActions(WatchlistActions):
+class PaletteActions(WatchlistActions, ScreeningActions):
     """Screens, source switching, system commands and theme persistence (a base of DalalApp)."""
 
     source: str | None
     settings: Settings
     screens: list[Any]
     _saved_theme: str | None
-
-    @property
-    def dashboard_view(self) -> DashboardView:
-        """The dashboard screen (DalalApp's)."""
-        raise NotImplementedError
 
     def action_refresh(self) -> None:
         """Load the data again (DalalApp's)."""
