@@ -155,10 +155,9 @@ def _cmd_locate(args: argparse.Namespace) -> int:
 
 def _open(args: argparse.Namespace) -> tuple[Any, Any]:
     """Load the chosen source and analyse it at --as-of."""
-    from tui.market.analysis import analyse
     from tui.market.params import params_from
     from tui.settings import config_file, load_settings
-    from tui.sources.resolve import open_source
+    from tui.sources.analysed import open_analysis
 
     settings = load_settings()
     params = params_from(settings.analytics, str(config_file()))
@@ -166,8 +165,7 @@ def _open(args: argparse.Namespace) -> tuple[Any, Any]:
     as_of = getattr(args, "as_of", None)
     if as_of is not None:
         as_of = _parse_date(as_of)
-    data = open_source(spec, settings, notice=_fail)
-    return analyse(data, as_of, params), settings
+    return open_analysis(spec, settings, as_of, params, notice=_fail), settings
 
 
 def _parse_date(text: str) -> Any:

@@ -2,12 +2,15 @@
 
 Run by `make bench` only. Times, in-process with Pilot, from `run_test` starting the app until
 all six panes hold data (no pane loading, each with its freshness line, the screener with
-rows). The demo snapshot is built into the cache once before timing, as after a first run.
+rows). The demo snapshot is built into the cache once before timing, as after a first run;
+launches are timed with the analysis computed and with it read from the analysis cache (a
+relaunch on unchanged data, `tui.sources.analysed`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import shutil
 import statistics
 import time
 from pathlib import Path
@@ -52,8 +55,14 @@ def test_dashboard_populated_after_launch(tmp_path: Path, monkeypatch: pytest.Mo
     from tui.sources.demo import demo_folder
 
     demo_folder()  # build the demo once, as a first run would have
-    times = [asyncio.run(_launch_seconds()) for _ in range(RUNS)]
-    best, median = min(times), statistics.median(times)
-    verdict = "ok" if median <= BUDGET_S else "OVER"
-    print(f"\nTUI launch to six populated panes on the demo: best {best:.2f} s, median "
-          f"{median:.2f} s (budget {BUDGET_S:.0f} s: {verdict})")  # fmt: skip
+    analyses = tmp_path / "cache" / "v1" / "analyses"
+    computed = []
+    for _ in range(RUNS):  # the data unchanged since the build, its analysis not yet kept
+        shutil.rmtree(analyses, ignore_errors=True)
+        computed.append(asyncio.run(_launch_seconds()))
+    cached = [asyncio.run(_launch_seconds()) for _ in range(RUNS)]  # relaunch, same data
+    for label, times in (("analysis computed", computed), ("analysis read from the cache", cached)):
+        best, median = min(times), statistics.median(times)
+        verdict = "ok" if median <= BUDGET_S else "OVER"
+        print(f"\nTUI launch to six populated panes on the demo, {label}: best {best:.2f} s, "
+              f"median {median:.2f} s (budget {BUDGET_S:.0f} s: {verdict})")  # fmt: skip

@@ -62,22 +62,21 @@ def load_analysis(
         notice: called with a one-line notice when the source falls back.
         progress: called with each stage and the fraction done.
     """
-    from tui.market.analysis import analyse
-    from tui.settings import load_settings
-    from tui.sources.resolve import open_source
+    from tui.market.params import params_from
+    from tui.settings import config_file, load_settings
+    from tui.sources.analysed import open_analysis
 
     report = progress or (lambda stage, done: None)
     settings = load_settings()
+    params = params_from(settings.analytics, str(config_file()))
     spec = spec or settings.source
-    report(f"opening {spec}", 0.05)
+    report(f"opening and analysing {spec}", 0.05)
 
     def fetched(done: int, total: int, label: str) -> None:
-        # A live source's items (universe, quotes, 1,211 histories, ...) fill 5–40 %.
-        report(f"fetching {label} · {done:,} of {total:,}", 0.05 + 0.35 * done / max(total, 1))
+        # A live source's items (universe, quotes, 1,211 histories, ...) fill 5–60 %.
+        report(f"fetching {label} · {done:,} of {total:,}", 0.05 + 0.55 * done / max(total, 1))
 
-    data = open_source(spec, settings, notice=notice, progress=fetched)
-    report(f"analysing {len(data.stocks):,} stocks", 0.4)
-    return analyse(data, as_of)
+    return open_analysis(spec, settings, as_of, params, notice=notice, progress=fetched)
 
 
 def takes_progress(loader: Callable[..., object]) -> bool:
