@@ -53,7 +53,16 @@ async def test_every_pane_gets_data(
         assert "MANINDS" in body(app, "movers")
         assert "SGIL" in body(app, "movers")
         assert "Sell → Hold" in body(app, "upgrades")
-        assert "187 results due in 7 days" in body(app, "earnings")
+        earnings = body(app, "earnings")
+        assert "187 results due in 7 days" in earnings
+        recent = app.dashboard.recent if app.dashboard is not None else None
+        assert recent is not None
+        changed = recent[recent["before"] != recent["after"]]
+        assert f"{len(recent)} results filed in the last 7 days · {len(changed)} changed" in (
+            earnings
+        )
+        assert "ACE" in earnings
+        assert "Negative → Positive" in earnings
         expected = screening.evaluate(demo_analysis, "mcap class = small")
         assert sorted(table(app).symbols) == sorted(expected.index)
 

@@ -177,3 +177,21 @@ def test_month_ends_match_key_to_month_end() -> None:
     got = month_ends(keys)
     assert got.dtype == expected.dtype
     assert np.array_equal(got, expected.to_numpy())
+
+
+def test_dashboard_lists_the_segments_recent_results_with_their_trend_change() -> None:
+    from tui.market.analysis import analyse
+    from tui.market.calendar import recently_declared
+    from tui.market.dashboard import build_dashboard
+    from tui.sources.demo import DemoSource
+
+    a = analyse(DemoSource().load(compact=True))
+    d = build_dashboard(a, "small")
+    every = recently_declared(a.data, a.as_of, 7)
+    expected = every[every["symbol"].isin(d.universe)].reset_index(drop=True)
+    assert len(d.recent) == len(expected) > 100
+    assert d.recent["symbol"].tolist() == expected["symbol"].tolist()
+    assert d.recent["after"].tolist() == expected["after"].tolist()
+    assert d.recent["before"].tolist() == expected["before"].tolist()
+    ace = d.recent.set_index("symbol").loc["ACE"]
+    assert (ace["before"], ace["after"]) == ("Negative", "Positive")

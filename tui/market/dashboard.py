@@ -1,14 +1,15 @@
 """The dashboard model: one segment's figures on one session, shared by the CLI and the TUI.
 
 `build_dashboard(analysis, segment)` gathers index stats, segments and benchmarks, breadth,
-movers, today's upgrades and downgrades, the earnings calendar and sector strength. `as_json`
+movers, today's upgrades and downgrades, the earnings calendar (and the results filed in the
+last days with their financial-trend change) and sector strength. `as_json`
 gives the `dalal summary --format json` object of design.md §4.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -18,9 +19,16 @@ from tui.market.analysis import Analysis
 from tui.market.breadth import Breadth, breadth
 from tui.market.changes import events_on
 from tui.market.events import Event
+from tui.market.model import MarketData
 from tui.market.movers import Movers, movers
 from tui.market.returns import best_segments, index_stats, segment_table, stock_returns
 from tui.market.sectors import sector_strength
+
+
+def _results_of(data: MarketData, symbols: pd.Index) -> MarketData:
+    """The data with only these symbols' results (what recently_declared reads)."""
+    return replace(data, results=data.results[data.results["symbol"].isin(symbols)])
+
 
 SEGMENT_CLASS = {"small": "Small", "mid": "Mid", "large": "Large"}
 """Segment key → mcap_class."""
@@ -46,6 +54,9 @@ class Dashboard:
     sectors: pd.DataFrame
     universe: pd.Index
     returns: pd.DataFrame = field(repr=False)
+    recent: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    """Results the segment filed in the last `calendar_days` days, with the financial trend
+    before → after (calendar.recently_declared)."""
 
     @property
     def as_of(self) -> str:
@@ -187,6 +198,13 @@ def build_dashboard(analysis: Analysis, segment: str = "small") -> Dashboard:
         fin_trend=analysis.pillars["fin_trend"],
     )
     upcoming = upcoming[upcoming["symbol"].isin(universe)].reset_index(drop=True)
+    recent = cal.recently_declared(
+        _results_of(data, universe),
+        pd.Timestamp(analysis.as_of),
+        analysis.params.calendar_days,
+        panel=panel,
+        fin_trend=analysis.pillars["fin_trend"],
+    )
     return Dashboard(
         analysis=analysis,
         segment=segment,
@@ -202,4 +220,5 @@ def build_dashboard(analysis: Analysis, segment: str = "small") -> Dashboard:
         sectors=sectors,
         universe=universe,
         returns=rets,
+        recent=recent,
     )
