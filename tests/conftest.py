@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-"""../shared beside the project root: reference lists and captured fixtures (tests only)."""
+SHARED = Path(os.environ.get("DALAL_SHARED_DIR") or Path(__file__).resolve().parents[2] / "shared")
+"""../shared beside the project root (or $DALAL_SHARED_DIR): reference lists and captured
+fixtures, read by tests only."""
 
 BASE_URL_VARIABLES = (
     "DALAL_NSE_BASE_URL",
