@@ -12,16 +12,11 @@ fails to load or whose key differs is a miss, never an error.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
-import os
-import pickle
-import tempfile
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -32,6 +27,7 @@ from tui.market.analysis import Analysis, analyse
 from tui.market.params import Params
 from tui.settings import Settings
 from tui.sources import folder as folder_module
+from tui.sources.pickled import read_entry, write_entry
 from tui.sources.resolve import open_source
 
 CACHE_VERSION = 1
@@ -110,26 +106,9 @@ def _entry_file(folder: Path) -> Path:
 
 
 def _read(entry: Path, key: str) -> Analysis | None:
-    try:
-        with open(entry, "rb") as handle:
-            if pickle.load(handle) != key:
-                return None
-            analysis: Any = pickle.load(handle)
-    except Exception:  # a missing, corrupt or foreign entry is a miss
-        return None
+    analysis = read_entry(entry, key)
     return analysis if isinstance(analysis, Analysis) else None
 
 
 def _write(entry: Path, key: str, analysis: Analysis) -> None:
-    tmp = None
-    try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=entry.parent, prefix=".", suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump(key, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            pickle.dump(analysis, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, entry)
-    except (OSError, pickle.PickleError):  # failing to cache is not an error
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+    write_entry(entry, key, analysis)

@@ -9,11 +9,9 @@ skips parsing. `write_folder` writes a `MarketData` back as a folder, atomically
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import os
-import pickle
 import re
 import shutil
 import tempfile
@@ -28,6 +26,7 @@ import tomlkit
 
 from tui import paths
 from tui.market.model import MarketData, MarketMeta, empty_frame
+from tui.sources.pickled import read_entry, write_entry
 from tui.sources.validate import SPECS, FolderError, Parsed, Spec, read_csv
 
 __all__ = ["FolderError", "FolderSource", "load_folder", "write_folder"]
@@ -247,13 +246,7 @@ def _fingerprint(folder: Path) -> tuple[Any, ...]:
 
 def _cache_read(folder: Path, fingerprint: tuple[Any, ...], compact: bool) -> MarketData | None:
     """The cached MarketData if its fingerprint matches; any failure is a miss."""
-    try:
-        with open(_cache_file(folder, compact), "rb") as handle:
-            if pickle.load(handle) != fingerprint:
-                return None
-            data = pickle.load(handle)
-    except Exception:  # a corrupt or foreign entry is a miss, never an error
-        return None
+    data = read_entry(_cache_file(folder, compact), fingerprint)
     if not isinstance(data, MarketData) or (data.bars is not None) != compact:
         return None
     return data
@@ -262,20 +255,8 @@ def _cache_read(folder: Path, fingerprint: tuple[Any, ...], compact: bool) -> Ma
 def _cache_write(
     folder: Path, fingerprint: tuple[Any, ...], data: MarketData, compact: bool
 ) -> None:
-    """Store the entry atomically (temp file + os.replace); failing to cache is not an error."""
-    target = _cache_file(folder, compact)
-    tmp = None
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump(fingerprint, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, target)
-    except (OSError, pickle.PickleError):
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+    """Store the entry atomically; failing to cache is not an error."""
+    write_entry(_cache_file(folder, compact), fingerprint, data)
 
 
 # --- writing a folder --------------------------------------------------------------------------
