@@ -40,7 +40,7 @@ class NothingArrived(SourceError):
 
     def __init__(self, report: FetchReport, what: str) -> None:
         reasons = sorted({r for b in report.failed().values() for r in b.values()})
-        why = f" ({reasons[0]})" if reasons else ""
+        why = f": {reasons[0].rstrip('.')}" if reasons else ""
         super().__init__(f"{report.mode.upper()}: {what}{why}.")
         self.report = report
 
