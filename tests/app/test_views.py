@@ -262,9 +262,9 @@ async def test_progress_bar_follows_the_loader_stages(
         stages = [m.stage for m in seen if isinstance(m, LoadProgressed)]
         assert stages
         assert stages[-1].startswith("fetched")
-        assert not app.screen.has_class("-loading")
+        assert not app.screen.query_one("#load-progress").has_class("-loading")
         app.dashboard_view.show_progress("x", 0.5)
-        assert app.screen.has_class("-loading")
+        assert app.screen.query_one("#load-progress").has_class("-loading")
     old, new = LoadProgressed(1, "a", 0.1), LoadProgressed(1, "b", 0.2)
     assert new.can_replace(old)
     assert not LoadProgressed(2, "b", 0.2).can_replace(old)

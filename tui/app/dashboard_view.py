@@ -144,11 +144,11 @@ class DashboardView(Screen[None]):
             bar.update(total=None)
         else:
             bar.update(total=100, progress=round(max(0.0, min(done, 1.0)) * 100))
-        self.add_class("-loading")
+        self.query_one("#load-progress").add_class("-loading")
 
     def hide_progress(self) -> None:
         """The load ended (with data or a failure)."""
-        self.remove_class("-loading")
+        self.query_one("#load-progress").remove_class("-loading")
 
     def show_dashboard(self, dashboard: Dashboard, freshness: str) -> None:
         """Hand each pane the new dashboard; the screener's rows follow separately."""
