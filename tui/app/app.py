@@ -210,6 +210,8 @@ class DalalApp(PaletteActions):
 
     @on(LoadProgressed)
     def _progressed(self, message: LoadProgressed) -> None:
+        if self.closing:
+            return
         if message.generation == self.generation and self.painted:
             self.dashboard_view.show_progress(message.stage, message.done)
 
@@ -237,6 +239,8 @@ class DalalApp(PaletteActions):
 
     @on(MarketLoaded)
     def _loaded(self, message: MarketLoaded) -> None:
+        if self.closing:
+            return
         if not self.painted:
             self._when_painted(lambda: self._loaded(message))
             return
@@ -260,6 +264,8 @@ class DalalApp(PaletteActions):
 
     @on(DashboardComputed)
     def _computed(self, message: DashboardComputed) -> None:
+        if self.closing:
+            return
         if message.generation != self.generation:
             return
         self.analysis, self.dashboard = message.analysis, message.dashboard
@@ -312,6 +318,8 @@ class DalalApp(PaletteActions):
 
     @on(Worker.StateChanged)
     def _worker_changed(self, event: Worker.StateChanged) -> None:
+        if self.closing:
+            return
         worker = event.worker
         if event.state is not WorkerState.ERROR:
             return

@@ -43,6 +43,11 @@ class ScreeningActions(App[None]):
         assert isinstance(view, DashboardView)
         return view
 
+    @property
+    def closing(self) -> bool:
+        """The screens are gone (the app is exiting): late worker results are dropped."""
+        return not self.screen_stack
+
     @on(ScreenerPane.QuerySubmitted)
     def _query_submitted(self, message: ScreenerPane.QuerySubmitted) -> None:
         self.run_query(message.text)
@@ -87,11 +92,15 @@ class ScreeningActions(App[None]):
 
     @on(SectorsListed)
     def _sectors_listed(self, message: SectorsListed) -> None:
+        if self.closing:
+            return
         if message.request.load == self.generation:
             self.dashboard_view.screener.set_sectors(message.sectors)
 
     @on(RowsEvaluated)
     def _rows(self, message: RowsEvaluated) -> None:
+        if self.closing:
+            return
         if message.request == self.current_query:
             screener = self.dashboard_view.screener
             screener.show_rows(message.rows, message.echo)
@@ -99,6 +108,8 @@ class ScreeningActions(App[None]):
 
     @on(QueryFailed)
     def _query_failed(self, message: QueryFailed) -> None:
+        if self.closing:
+            return
         if message.request == self.current_query:
             screener = self.dashboard_view.screener
             screener.show_error(message.error)
@@ -140,6 +151,8 @@ class ScreeningActions(App[None]):
 
     @on(ScreenSaved)
     def _screen_saved(self, message: ScreenSaved) -> None:
+        if self.closing:
+            return
         self.dashboard_view.screener.screen_saved(message.name, message.query)
         self.notify(f"Saved screen '{message.name}' ({message.path}).", title="Save screen",
                     markup=False)  # fmt: skip
