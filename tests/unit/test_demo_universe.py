@@ -7,12 +7,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from tests.conftest import SHARED
 from tui.demo import universe
 
 PACKAGE = Path(universe.__file__).resolve().parents[1]
 UNIVERSE_CSV = PACKAGE / "demo" / "inputs" / "universe.csv"
 ISIN_SECTOR_CSV = PACKAGE / "sources" / "data" / "isin_sector.csv"
-REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "data" / "reference"
+REFERENCE = SHARED / "data" / "reference"
 
 NAMED = {
     # symbol: (sector, exchange), all Small
