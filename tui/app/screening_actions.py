@@ -45,8 +45,8 @@ class ScreeningActions(App[None]):
 
     @property
     def closing(self) -> bool:
-        """The screens are gone (the app is exiting): late worker results are dropped."""
-        return not self.screen_stack
+        """The app is exiting (or its screens are gone): late worker results are dropped."""
+        return bool(self._exit) or not self.screen_stack
 
     @on(ScreenerPane.QuerySubmitted)
     def _query_submitted(self, message: ScreenerPane.QuerySubmitted) -> None:
